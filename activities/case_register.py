@@ -1,0 +1,120 @@
+"""Activities that write the case register: letters, escalations, warnings, the hand-over to Ankestyrelsen
+and the read model. Each is idempotent by a key the workflow chose, so a retry never doubles anything."""
+
+from __future__ import annotations
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.channel import LetterChannel
+from domain.letters import LetterFactsMissing, Recipient, render_letter
+from domain.models import CaseView, EscalationEntry, ForwardEntry, LetterEntry, Model, WarningEntry
+from store.register import CaseRegister
+
+log = structlog.get_logger("klagesag.activities")
+
+
+class LetterDelivered(Model):
+    key: str
+    newly_delivered: bool
+
+
+class EscalationInput(Model):
+    case_id: str
+    escalation: EscalationEntry
+
+
+class WarningInput(Model):
+    case_id: str
+    warning: WarningEntry
+
+
+class ForwardInput(Model):
+    case_id: str
+    forward: ForwardEntry
+
+
+class LetterInput(Model):
+    case_id: str
+    letter: LetterEntry
+
+
+class CaseRegisterActivities:
+    def __init__(self, register: CaseRegister, channel: LetterChannel) -> None:
+        self._register = register
+        self._channel = channel
+
+    async def _recipient(self, case_id: str, letter: LetterEntry) -> Recipient:
+        party = await self._register.party(case_id)
+        if party is None:
+            # The CLI stores the party before it starts the workflow; without it no letter can be addressed.
+            raise ApplicationError(f"No party registered for case {case_id}", non_retryable=False)
+        if letter.recipient == "part" or not party.representative_name:
+            return Recipient(name=party.name, role="part")
+        if letter.recipient == "afsender":
+            return Recipient(name=party.representative_name, role="afsender")
+        return Recipient(name=party.representative_name, role="partsrepraesentant", party_name=party.name)
+
+    @activity.defn
+    async def send_letter(self, payload: LetterInput) -> LetterDelivered:
+        """Render, store in the outbox (unique key) and deliver: exactly one letter per key."""
+        letter = payload.letter
+        bound = log.bind(case_id=payload.case_id, letter_key=letter.key, kind=letter.kind.value)
+        recipient = await self._recipient(payload.case_id, letter)
+        try:
+            rendered = render_letter(letter.kind, letter.facts, recipient)
+        except LetterFactsMissing as error:
+            # A letter with a missing date must never go out; this is a bug in the workflow, not a blip.
+            raise ApplicationError(str(error), type="LetterFactsMissing", non_retryable=True) from error
+        await self._register.insert_letter(
+            key=letter.key,
+            case_id=payload.case_id,
+            round=letter.round,
+            kind=letter.kind.value,
+            recipient_role=recipient.role,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        stored = await self._register.letter(letter.key)
+        assert stored is not None
+        if stored.delivered_at is not None:
+            bound.info("letter already delivered")
+            return LetterDelivered(key=letter.key, newly_delivered=False)
+        where = self._channel.deliver(payload.case_id, stored, recipient.name)
+        await self._register.mark_delivered(letter.key, where)
+        bound.info("letter delivered")
+        return LetterDelivered(key=letter.key, newly_delivered=True)
+
+    @activity.defn
+    async def log_escalation(self, payload: EscalationInput) -> bool:
+        added = await self._register.append_escalation(payload.case_id, payload.escalation)
+        log.info("escalation logged", case_id=payload.case_id, route=payload.escalation.route.value, added=added)
+        return added
+
+    @activity.defn
+    async def record_warning(self, payload: WarningInput) -> bool:
+        added = await self._register.record_warning(payload.case_id, payload.warning)
+        log.info("warning recorded", case_id=payload.case_id, kind=payload.warning.kind.value, added=added)
+        return added
+
+    @activity.defn
+    async def forward_to_ankestyrelsen(self, payload: ForwardInput) -> bool:
+        """Hand the complaint, the genvurdering and the akter over (rsl § 66, R3). The akter stay in the
+        register and are referenced by the case id; the hand-over is recorded once per round."""
+        added = await self._register.record_forward(payload.case_id, payload.forward)
+        log.info("case forwarded to Ankestyrelsen", case_id=payload.case_id, round=payload.forward.round)
+        return added
+
+    @activity.defn
+    async def save_case_view(self, view: CaseView) -> bool:
+        return await self._register.save_case_view(view)
+
+    def all(self) -> list:
+        return [
+            self.send_letter,
+            self.log_escalation,
+            self.record_warning,
+            self.forward_to_ankestyrelsen,
+            self.save_case_view,
+        ]

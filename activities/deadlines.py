@@ -1,0 +1,186 @@
+"""Calendar work for the workflow. Holiday tables, time zones and the deadline rules can change between
+releases; computing them here records each result in the history, so a running complaint replays with the
+dates it was given (brief: determinism)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from temporalio import activity
+
+from domain import deadlines, timeliness
+from domain.calendar import CalendarProfile
+from domain.deadlines import Deadline
+from domain.models import AktindsigtRequest, ComplaintFiling, Model, TimedDeadline
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def local_date(at: datetime) -> date:
+    """The day in Copenhagen of an instant: deadlines count in Danish calendar days (R8, §7 DST)."""
+    return at.astimezone(COPENHAGEN).date()
+
+
+def timed(deadline: Deadline) -> TimedDeadline:
+    return TimedDeadline(deadline=deadline, ends_at=deadlines.end_of_day_utc(deadline.due))
+
+
+class IntakeDeadlines(Model):
+    klagefrist: TimedDeadline | None  # None when the frist does not run (§2.6 suspension grounds)
+    genvurdering: TimedDeadline
+    late: bool
+    timeliness: list[str]
+
+
+class ReceivedDeadlines(Model):
+    """A complaint received in a later round (after hjemvisning and a new decision)."""
+
+    received: date
+    genvurdering: TimedDeadline
+    late: bool
+    timeliness: list[str]
+
+
+class AktindsigtOpened(Model):
+    requested: date
+    answer_due: TimedDeadline
+
+
+class AktindsigtClosed(Model):
+    answered: date
+    moved: TimedDeadline  # the klagefrist or genvurdering deadline after the interruption
+
+
+class NewDecisionDeadlines(Model):
+    decision_received: date
+    klagefrist: TimedDeadline
+
+
+class IntakeQuestion(Model):
+    filing: ComplaintFiling
+
+
+class ReceivedQuestion(Model):
+    at: datetime
+    klagefrist: TimedDeadline
+
+
+class AktindsigtOpenQuestion(Model):
+    at: datetime
+
+
+class AktindsigtCloseQuestion(Model):
+    at: datetime
+    request: AktindsigtRequest
+    klagefrist: TimedDeadline | None
+    complaint_received: date
+    earlier_pauses: list[tuple[date, date]]
+
+
+class NewDecisionQuestion(Model):
+    at: datetime
+
+
+class StandingQuestion(Model):
+    at: datetime
+
+
+class StandingConfirmed(Model):
+    confirmed: date
+    genvurdering: TimedDeadline
+
+
+class DeadlineActivities:
+    def __init__(self, profile: CalendarProfile) -> None:
+        self._profile = profile
+
+    def _judge(self, received: date, decision_received: date, late_reason: bool) -> timeliness.Timeliness:
+        return timeliness.assess(
+            received,
+            strict=deadlines.klagefrist(decision_received, CalendarProfile.STRICT),
+            lenient=deadlines.klagefrist(decision_received, CalendarProfile.LENIENT),
+            suspended_because=None,
+            late_reason_given=late_reason,
+        )
+
+    @activity.defn
+    async def intake_deadlines(self, question: IntakeQuestion) -> IntakeDeadlines:
+        filing = question.filing
+        decision = filing.decision
+        suspended = timeliness.suspension_ground(decision.delivery, decision.klagevejledning_given)
+        genvurdering = timed(deadlines.genvurdering_due(filing.received))
+        if suspended:
+            verdict = timeliness.assess(
+                filing.received, strict=None, lenient=None, suspended_because=suspended, late_reason_given=False
+            )
+            return IntakeDeadlines(
+                klagefrist=None, genvurdering=genvurdering, late=False, timeliness=verdict.explanation
+            )
+        verdict = self._judge(filing.received, decision.received, filing.late_reason_given)
+        return IntakeDeadlines(
+            klagefrist=timed(deadlines.klagefrist(decision.received, self._profile)),
+            genvurdering=genvurdering,
+            late=verdict.late,
+            timeliness=verdict.explanation,
+        )
+
+    @activity.defn
+    async def received_deadlines(self, question: ReceivedQuestion) -> ReceivedDeadlines:
+        received = local_date(question.at)
+        # Judged against the klagefrist the citizen was given in the new decision (already interrupted by
+        # any aktindsigt); in the lenient profile it is the same date or later.
+        given = question.klagefrist.deadline
+        verdict = timeliness.assess(
+            received, strict=given, lenient=given, suspended_because=None, late_reason_given=False
+        )
+        return ReceivedDeadlines(
+            received=received,
+            genvurdering=timed(deadlines.genvurdering_due(received)),
+            late=verdict.late,
+            timeliness=verdict.explanation,
+        )
+
+    @activity.defn
+    async def aktindsigt_opened(self, question: AktindsigtOpenQuestion) -> AktindsigtOpened:
+        requested = local_date(question.at)
+        return AktindsigtOpened(requested=requested, answer_due=timed(deadlines.aktindsigt_answer_due(requested)))
+
+    @activity.defn
+    async def aktindsigt_closed(self, question: AktindsigtCloseQuestion) -> AktindsigtClosed:
+        answered = local_date(question.at)
+        request = question.request
+        if request.interrupts == "klagefrist":
+            assert question.klagefrist is not None
+            moved = deadlines.klagefrist_after_aktindsigt(
+                question.klagefrist.deadline, request.requested, answered, self._profile
+            )
+        else:
+            pauses = [*question.earlier_pauses, (request.requested, answered)]
+            moved = deadlines.genvurdering_due(question.complaint_received, pauses)
+        return AktindsigtClosed(answered=answered, moved=timed(moved))
+
+    @activity.defn
+    async def standing_confirmed(self, question: StandingQuestion) -> StandingConfirmed:
+        # klagesag's policy (domain.md §7, [UNVERIFIED]): the original receipt still decides timeliness,
+        # but the 4 weeks of genvurdering run from the day the kommune may act on the complaint.
+        confirmed = local_date(question.at)
+        return StandingConfirmed(confirmed=confirmed, genvurdering=timed(deadlines.genvurdering_due(confirmed)))
+
+    @activity.defn
+    async def new_decision_deadlines(self, question: NewDecisionQuestion) -> NewDecisionDeadlines:
+        # The new decision is sent by Digital Post the day it is made: received the same day (R7).
+        received = local_date(question.at)
+        return NewDecisionDeadlines(
+            decision_received=received, klagefrist=timed(deadlines.klagefrist(received, self._profile))
+        )
+
+    def all(self) -> list:
+        return [
+            self.intake_deadlines,
+            self.received_deadlines,
+            self.aktindsigt_opened,
+            self.aktindsigt_closed,
+            self.standing_confirmed,
+            self.new_decision_deadlines,
+        ]

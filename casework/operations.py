@@ -1,0 +1,298 @@
+"""What a caseworker or supervisor can do with a complaint, for every front end (the CLI today, the HTTP
+API later): file it, take a step, look it up, list cases. Errors are typed and say how to fix the input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain import deadlines
+from domain.calendar import CalendarYearUnknown
+from domain.identity import CASE_ID, InvalidCpr, case_id_for, normalise_cpr
+from domain.models import (
+    AktindsigtAnswered,
+    AktindsigtRequested,
+    AnkestyrelsenDecided,
+    AnkestyrelsenReceived,
+    CaseView,
+    ComplaintFiling,
+    ComplaintReceivedAgain,
+    DecisionComplainedAbout,
+    EscalationRequested,
+    FilingReceipt,
+    FuldmagtReceived,
+    GenvurderingDone,
+    NewDecisionMade,
+    Representative,
+    Step,
+    StepResult,
+    Withdrawn,
+)
+from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, Phase, RepresentativeKind
+from store.register import CaseRegister, PartyRecord
+from workers.settings import Settings
+from workflows import search_attributes as sa
+from workflows.complaint import ComplaintStart, ComplaintWorkflow
+
+
+class CaseworkError(Exception):
+    """The request was refused; the message says what was wrong and how to fix it."""
+
+
+class CaseNotFound(CaseworkError):
+    pass
+
+
+class FilingRequest(BaseModel):
+    """A complaint as the kommune receives it, with the personal data that never reaches Temporal."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    cpr: str
+    name: str = Field(min_length=1)
+    decision_ref: str = Field(min_length=1, max_length=80)
+    decision_received: date | None = None
+    decision_sent: date | None = None
+    decision_delivery: DecisionDelivery = DecisionDelivery.DIGITAL_POST
+    klagevejledning_given: bool = True
+    received: date
+    channel: ComplaintChannel
+    area: str = Field(min_length=1, max_length=120)
+    kind: ComplaintKind
+    text: str = Field(min_length=1)
+    representative_name: str | None = None
+    representative_kind: RepresentativeKind | None = None
+    representative_fuldmagt: bool = False
+    late_reason: str | None = None
+    actor: str = Field(min_length=1)
+
+    @field_validator("cpr")
+    @classmethod
+    def _cpr(cls, value: str) -> str:
+        return normalise_cpr(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FilingRequest":
+        if (self.decision_received is None) == (self.decision_sent is None):
+            raise ValueError(
+                "give exactly one of decision_received (the day the citizen got the decision) or "
+                "decision_sent (the letter's date; receipt is then presumed from the delivery, R7)"
+            )
+        if (self.representative_name is None) != (self.representative_kind is None):
+            raise ValueError("a representative needs both a name and a kind (professional, relative, vaerge, other)")
+        return self
+
+
+def _plain(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "input"
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where != "input" else message)
+    return "; ".join(parts)
+
+
+def parse_filing(raw: dict[str, Any]) -> FilingRequest:
+    try:
+        return FilingRequest.model_validate(raw)
+    except ValidationError as error:
+        raise CaseworkError(_plain(error)) from None
+    except InvalidCpr as error:
+        raise CaseworkError(f"cpr: {error}") from None
+
+
+def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedAbout:
+    received = request.decision_received
+    if received is None:
+        assert request.decision_sent is not None
+        try:
+            received = deadlines.presumed_receipt(
+                request.decision_sent, request.decision_delivery, settings.calendar_profile
+            ).due
+        except CalendarYearUnknown as error:
+            raise CaseworkError(str(error)) from None
+    if received > request.received and request.decision_sent is None:
+        # Paper post may arrive before the presumed day; a stated receipt after the complaint cannot be.
+        raise CaseworkError(
+            "decision_received is after the complaint was received: a complaint cannot precede the decision."
+        )
+    return DecisionComplainedAbout(
+        reference=request.decision_ref,
+        received=received,
+        delivery=request.decision_delivery,
+        klagevejledning_given=request.klagevejledning_given,
+    )
+
+
+def _check_not_future(day: date, what: str) -> None:
+    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+    if day > tomorrow:
+        raise CaseworkError(f"{what} {day.isoformat()} lies in the future; give the day it actually happened.")
+
+
+async def file_complaint(
+    client: Client, register: CaseRegister, settings: Settings, request: FilingRequest
+) -> FilingReceipt:
+    """Register a complaint; filing the same party's complaint about the same decision again gives the
+    same case (update-with-start on an id derived from non-personal keys)."""
+    _check_not_future(request.received, "received")
+    decision = _decision(request, settings)
+    case_id = case_id_for(
+        kommune=settings.kommune_code, decision_ref=request.decision_ref, cpr=request.cpr, key=settings.case_id_key
+    )
+    representative = (
+        Representative(kind=request.representative_kind, has_fuldmagt=request.representative_fuldmagt)
+        if request.representative_kind is not None
+        else None
+    )
+    filing = ComplaintFiling(
+        case_id=case_id,
+        kommune=settings.kommune_code,
+        kommune_name=settings.kommune_name,
+        received=request.received,
+        channel=request.channel,
+        kind=request.kind,
+        area=request.area,
+        decision=decision,
+        representative=representative,
+        late_reason_given=bool(request.late_reason),
+        actor=request.actor,
+    )
+    existing = await register.case_view(case_id)
+    if existing is not None and existing.phase.is_terminal:
+        return FilingReceipt(case_id=case_id, duplicate=True, phase=existing.phase, round=existing.round)
+    # The party is stored before the workflow starts: its first letter needs the name and address.
+    await register.save_party(
+        case_id,
+        PartyRecord(
+            cpr=request.cpr,
+            name=request.name,
+            representative_name=request.representative_name,
+            complaint_text=request.text,
+            late_reason=request.late_reason,
+        ),
+    )
+    start = WithStartWorkflowOperation(
+        ComplaintWorkflow.run,
+        ComplaintStart(filing=filing),
+        id=case_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        search_attributes=TypedSearchAttributes(
+            [sa.KOMMUNE.value_set(settings.kommune_code), sa.PHASE.value_set(Phase.RECEIVED.value)]
+        ),
+    )
+    try:
+        return await client.execute_update_with_start_workflow(
+            ComplaintWorkflow.file_complaint, filing, start_workflow_operation=start
+        )
+    except WorkflowUpdateFailedError as error:
+        raise CaseworkError(_cause(error)) from None
+
+
+STEPS: dict[str, tuple[Any, type[Step]]] = {
+    "aktindsigt-requested": (ComplaintWorkflow.aktindsigt_requested, AktindsigtRequested),
+    "aktindsigt-answered": (ComplaintWorkflow.aktindsigt_answered, AktindsigtAnswered),
+    "fuldmagt-received": (ComplaintWorkflow.fuldmagt_received, FuldmagtReceived),
+    "genvurdering": (ComplaintWorkflow.genvurdering, GenvurderingDone),
+    "ankestyrelsen-received": (ComplaintWorkflow.ankestyrelsen_received, AnkestyrelsenReceived),
+    "ankestyrelsen-outcome": (ComplaintWorkflow.ankestyrelsen_outcome, AnkestyrelsenDecided),
+    "new-decision": (ComplaintWorkflow.new_decision, NewDecisionMade),
+    "complaint-received": (ComplaintWorkflow.complaint_received, ComplaintReceivedAgain),
+    "withdraw": (ComplaintWorkflow.withdraw, Withdrawn),
+    "escalate": (ComplaintWorkflow.escalate, EscalationRequested),
+}
+
+
+def _cause(error: WorkflowUpdateFailedError) -> str:
+    cause = error.cause
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = cause.__cause__
+    return cause.message if isinstance(cause, ApplicationError) else str(error.cause or error)
+
+
+def check_case_id(case_id: str) -> None:
+    if not CASE_ID.match(case_id):
+        raise CaseworkError(f"'{case_id}' is not a case id; case ids look like KS-0101-ABCDEFGHIJKLM.")
+
+
+async def take_step(client: Client, case_id: str, step_name: str, fields: dict[str, Any]) -> StepResult:
+    """Send one caseworker step; a step the phase or the law refuses raises CaseworkError and leaves the
+    case unchanged (the validator rejects it before it reaches history)."""
+    check_case_id(case_id)
+    if step_name not in STEPS:
+        raise CaseworkError(f"Unknown step '{step_name}'; the steps are: {', '.join(STEPS)}.")
+    update, model = STEPS[step_name]
+    try:
+        step = model.model_validate(fields)
+    except ValidationError as error:
+        raise CaseworkError(_plain(error)) from None
+    handle = client.get_workflow_handle(case_id)
+    try:
+        return await handle.execute_update(update, step, result_type=StepResult)
+    except WorkflowUpdateFailedError as error:
+        raise CaseworkError(_cause(error)) from None
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise CaseNotFound(f"No open case {case_id}; check the id with 'klagesag cases'.") from None
+        raise
+
+
+async def show_case(register: CaseRegister, case_id: str) -> dict[str, Any]:
+    """Everything about one case from the read model: state, letters, escalations, warnings."""
+    check_case_id(case_id)
+    view = await register.case_view(case_id)
+    if view is None:
+        raise CaseNotFound(f"No case {case_id}; check the id with 'klagesag cases'.")
+    letters = await register.letters_for(case_id)
+    return {
+        **view.model_dump(mode="json"),
+        "letters": [
+            {
+                "key": letter.key,
+                "kind": letter.kind,
+                "round": letter.round,
+                "recipient_role": letter.recipient_role,
+                "subject": letter.subject,
+                "created_at": letter.created_at.isoformat(),
+                "delivered_at": letter.delivered_at.isoformat() if letter.delivered_at else None,
+                "delivered_to": letter.delivered_to,
+            }
+            for letter in letters
+        ],
+        "escalations": _json_rows(await register.escalations_for(case_id)),
+        "warnings": _json_rows(await register.warnings_for(case_id)),
+        "forwards": _json_rows(await register.forwards_for(case_id)),
+    }
+
+
+def _json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in row.items()} for row in rows]
+
+
+async def list_cases(
+    register: CaseRegister,
+    *,
+    kommune: str | None = None,
+    overdue: bool = False,
+    stuck_days: int | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    now = now or datetime.now(timezone.utc)
+    if stuck_days is not None and stuck_days < 1:
+        raise CaseworkError("--days must be a whole number of days, 1 or more.")
+    stuck_since = now - timedelta(days=stuck_days) if stuck_days is not None else None
+    rows = await register.list_cases(kommune=kommune, overdue=overdue, stuck_since=stuck_since, now=now)
+    return _json_rows(rows)
+
+
+async def live_view(client: Client, case_id: str) -> CaseView:
+    """The workflow's own state (a query), for comparing with the read model."""
+    return await client.get_workflow_handle(case_id).query(ComplaintWorkflow.view, result_type=CaseView)

@@ -1,0 +1,516 @@
+"""Every letter the citizen (or the partsrepræsentant) reads, rendered in plain Danish (domain.md §5).
+
+Pure functions: no I/O, no wall clock, no locale. The workflow fills `LetterFacts`; `render_letter` turns a
+`LetterKind`, the facts and the recipient into a subject and a body. A letter that needs a fact the workflow
+did not fill (a date above all) raises `LetterFactsMissing` instead of being sent with a hole in it.
+
+Style (SEED 003: citizens did not understand the standard vejledning): short sentences, "du"-form, concrete
+dates, and every legal term explained where it is used. Sentences about the party's help use "vi" as the
+subject, so the same text is right whether it goes to the party or to a partsrepræsentant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.vocabulary import AnkestyrelsenOutcome, GenvurderingResult, LetterKind, NewDecisionResult
+
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+_MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def dansk_dato(d: date) -> str:
+    """`date(2024, 4, 2)` → "tirsdag den 2. april 2024"."""
+    return f"{_WEEKDAYS[d.weekday()]} den {d.day}. {_MONTHS[d.month - 1]} {d.year}"
+
+
+def dansk_frist(d: date) -> str:
+    """A deadline as the citizen must read it: "senest tirsdag den 2. april 2024 kl. 23.59" (domain.md §5, R8)."""
+    return f"senest {dansk_dato(d)} kl. 23.59"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Recipient(_Frozen):
+    name: str
+    # "afsender": complained for the party without a fuldmagt; gets nothing confidential (domain.md §2.2 S2b, R27).
+    role: Literal["part", "partsrepraesentant", "afsender"]
+    party_name: str | None = None  # for a partsrepræsentant or afsender: on whose behalf
+
+
+class LetterFacts(_Frozen):
+    """Everything non-personal a letter needs. Which kind needs which fact: see `render_letter`."""
+
+    case_id: str
+    round: int
+    kommune_name: str
+    decision_ref: str
+    area: str  # lovområde and paragraph, e.g. "serviceloven § 83"
+    complaint_received: date
+    genvurdering_due: date | None = None
+    klagefrist: date | None = None  # the concrete new klagefrist (new decision; after aktindsigt)
+    aktindsigt_requested: date | None = None
+    aktindsigt_answer_due: date | None = None
+    journal_number: str | None = None  # Ankestyrelsen's journalnummer
+    genvurdering_result: GenvurderingResult | None = None
+    outcome: AnkestyrelsenOutcome | None = None
+    new_decision_result: NewDecisionResult | None = None
+    late: bool = False  # arrived after the klagefrist: still forwarded, Ankestyrelsen decides (rsl § 67)
+    reason: str | None = None  # the caseworker's begrundelse (for AKTINDSIGT_*: the reason for refusal/delay)
+    remand_count: int = 0
+
+
+class RenderedLetter(_Frozen):
+    subject: str
+    body: str
+
+
+class LetterFactsMissing(ValueError):
+    """The letter kind needs a fact that is None. A letter with a missing date must never be sent."""
+
+
+class LetterNotAllowed(ValueError):
+    """This letter may not go to this recipient, or the facts contradict the letter kind."""
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def _need(facts: LetterFacts, kind: LetterKind, *names: str) -> None:
+    missing = [name for name in names if getattr(facts, name) is None]
+    if missing:
+        raise LetterFactsMissing(f"{kind.value} needs {', '.join(missing)} (case {facts.case_id})")
+
+
+def _expect(facts: LetterFacts, kind: LetterKind, name: str, allowed: set, *, required: bool) -> None:
+    value = getattr(facts, name)
+    if value is None:
+        if required:
+            _need(facts, kind, name)
+        return
+    if value not in allowed:
+        raise LetterNotAllowed(f"{kind.value} does not fit {name}={value} (case {facts.case_id})")
+
+
+def _p(*sentences: str) -> str:
+    """One paragraph of short sentences."""
+    return " ".join(s for s in sentences if s)
+
+
+def _section(title: str, *sentences: str) -> str:
+    """A paragraph under a plain question as its heading."""
+    return f"{title}\n{_p(*sentences)}"
+
+
+def _decision(facts: LetterFacts) -> str:
+    return f"afgørelsen {facts.decision_ref} ({facts.area})"
+
+
+def _ingen_opsaettende_virkning() -> str:
+    return _p(
+        "Afgørelsen gælder, mens klagen bliver behandlet.",
+        "Det kaldes, at en klage ikke har opsættende virkning (retssikkerhedslovens § 72).",
+        "Hvis afgørelsen senere bliver ændret, retter vi op på det.",
+    )
+
+
+def _for_sent(*, forwarded: bool) -> str:
+    """rsl § 67 dispensation, explained kindly (domain.md §2.6)."""
+    return _p(
+        "Klagen kom til os efter klagefristen.",
+        "Vi har alligevel sendt den videre."
+        if forwarded
+        else "Vi sender den alligevel videre, hvis vi ikke giver fuldt medhold.",
+        "Det er Ankestyrelsen, der bestemmer, om de vil se bort fra, at klagen kom for sent.",
+        "Det kan de gøre, hvis der var en særlig grund (retssikkerhedslovens § 67).",
+        "En særlig grund kan fx være sygdom, indlæggelse på hospitalet,",
+        "eller at brevet med afgørelsen ikke kom frem til tiden.",
+        "Hvis der var en særlig grund, så skriv til os og fortæl om den.",
+        "Send gerne dokumentation med, fx en erklæring fra lægen.",
+        "Vi sender det videre til Ankestyrelsen.",
+    )
+
+
+def _klagevejledning(facts: LetterFacts, recipient: Recipient) -> str:
+    """The full klagevejledning (FVL § 25, rsl §§ 66-67, 72; the checklist in domain.md §5)."""
+    assert facts.klagefrist is not None
+    kommune = facts.kommune_name
+    representative = recipient.role == "partsrepraesentant"
+    return "\n\n".join(
+        (
+            "Sådan klager du",
+            _section(
+                "Hvem skal have klagen?",
+                f"Du skal sende klagen til os, {kommune}.",
+                "Det er os, der har truffet afgørelsen.",
+                "Ankestyrelsen er klageinstans.",
+                "Det betyder, at Ankestyrelsen behandler klagen, hvis vi ikke giver dig fuldt medhold.",
+            ),
+            _section(
+                "Hvordan klager du?",
+                "Du kan klage på skrift, fx i et brev, i Digital Post eller i en e-mail.",
+                "Du kan også klage mundtligt, fx når du ringer til os.",
+                "Du behøver ikke at skrive, hvorfor du klager.",
+                "Du kan klage over hele afgørelsen eller kun en del af den.",
+                "Skriv gerne navn, adresse, telefonnummer, e-mail og CPR-nummer.",
+                "Send kun CPR-nummeret i Digital Post, ikke i en almindelig e-mail.",
+                f"Skriv også, at klagen er til {kommune}, og at sagsnummeret er {facts.case_id}.",
+                "Klager du på vegne af en anden, så skriv personens navn." if representative else "",
+            ),
+            _section(
+                "Hvad sker der, når du har klaget?",
+                "Først vurderer vi afgørelsen igen. Det kaldes genvurdering.",
+                "Det gør vi inden for 4 uger, fra vi har fået klagen.",
+                "Hvis vi giver dig fuldt medhold, får du en ny afgørelse.",
+                "Hvis ikke, sender vi klagen til Ankestyrelsen inden for de samme 4 uger.",
+            ),
+            _ingen_opsaettende_virkning(),
+            _section(
+                "Hvornår skal du klage?",
+                f"Vi skal have klagen {dansk_frist(facts.klagefrist)}.",
+                "Det er klagefristen (retssikkerhedslovens § 67).",
+                "Fristen er 4 uger fra den dag, afgørelsen kom frem.",
+                "Derfor afhænger fristen af, hvordan afgørelsen blev sendt, fx Digital Post eller almindelig post.",
+                "Vi har regnet datoen ud fra, hvordan vi sendte afgørelsen.",
+                "Kom afgørelsen senere frem, så kontakt os. Er der flere parter i sagen, kan de have en anden frist.",
+                "Sender du klagen med almindelig post, skal brevet være nået frem til os inden fristen.",
+                "Det er ikke nok at sende det den sidste dag.",
+                "Hvis du beder om at se dokumenterne i sagen (aktindsigt), før fristen udløber,",
+                "kan fristen blive forlænget.",
+            ),
+        )
+    )
+
+
+# --- One function per letter kind: (subject, paragraphs) ----------------------------------------------
+
+_Parts = tuple[str, list[str]]
+
+
+def _kvittering(f: LetterFacts, r: Recipient) -> _Parts:
+    _need(f, LetterKind.KVITTERING, "genvurdering_due")
+    assert f.genvurdering_due is not None
+    paragraphs = [
+        _p(
+            f"Vi har modtaget klagen over {_decision(f)}.",
+            f"Vi modtog klagen {dansk_dato(f.complaint_received)}.",
+            "Gem dette brev. Det viser, hvornår vi fik klagen.",
+        ),
+        _section(
+            "Hvad sker der nu?",
+            "Først vurderer vi afgørelsen igen. Det kaldes genvurdering.",
+            f"Vi skal have vurderet din klage igen senest {dansk_dato(f.genvurdering_due)}.",
+            "Hvis vi giver dig fuldt medhold, får du en ny afgørelse.",
+            "Hvis ikke, skriver vi til dig og sender klagen videre til Ankestyrelsen.",
+            "Du behøver ikke gøre noget. Du må gerne sende os flere oplysninger.",
+        ),
+        _ingen_opsaettende_virkning(),
+    ]
+    if f.late:
+        paragraphs.append(_for_sent(forwarded=False))
+    return f"Kvittering for din klage – sag {f.case_id}", paragraphs
+
+
+def _fuldmagt_anmodning(f: LetterFacts, r: Recipient) -> _Parts:
+    # Nothing confidential: no decision_ref, no area, no dates other than the one the sender gave us.
+    party = r.party_name or "en anden person"
+    return f"Vi mangler en fuldmagt – sag {f.case_id}", [
+        _p(
+            f"Vi modtog {dansk_dato(f.complaint_received)} en klage, som du har sendt på vegne af {party}.",
+            f"For at du kan klage på vegne af {party}, skal vi have en skriftlig fuldmagt.",
+            f"En fuldmagt er en erklæring, hvor {party} skriver, at du må handle i sagen.",
+        ),
+        _p(
+            "Fuldmagten skal indeholde:",
+            f"navnet på {party} og på dig, at fuldmagten gælder klagen, en dato og underskrift fra {party}.",
+            f"Skriv sagsnummer {f.case_id} på fuldmagten.",
+        ),
+        _p(
+            "Indtil vi har fuldmagten, kan vi ikke fortælle dig noget om sagen.",
+            "Det er for at beskytte oplysningerne om den, sagen handler om.",
+            f"{party[0].upper()}{party[1:]} kan også selv kontakte os og sige, at klagen skal behandles.",
+            "Hvis det ikke er muligt at give en fuldmagt, fx på grund af sygdom, så kontakt os.",
+            "Så hjælper vi med at finde en løsning, fx en værge.",
+        ),
+    ]
+
+
+def _aktindsigt_svar(f: LetterFacts, r: Recipient) -> _Parts:
+    _need(f, LetterKind.AKTINDSIGT_SVAR, "aktindsigt_requested")
+    assert f.aktindsigt_requested is not None
+    paragraphs = [
+        _p(
+            f"Du bad {dansk_dato(f.aktindsigt_requested)} om aktindsigt.",
+            "Aktindsigt betyder, at du får lov at se dokumenterne i sagen.",
+            "Du får dokumenterne sammen med dette brev.",
+        )
+    ]
+    if f.reason:  # partial or full refusal: begrundelse and klagevejledning (N12, OFL § 37)
+        paragraphs += [
+            _p("Du får ikke adgang til alle dokumenter.", f"Det er vores begrundelse: {f.reason}"),
+            _p(
+                "Du kan klage over, at du ikke har fået adgang til alle dokumenter.",
+                "Der er ingen frist for den klage. Send den til os.",
+                "Hvis vi fastholder vores svar, sender vi klagen til Ankestyrelsen inden for 7 arbejdsdage.",
+            ),
+        ]
+    if f.klagefrist is not None:
+        paragraphs.append(
+            _p(
+                "Fordi du bad om aktindsigt, før klagefristen udløb, er klagefristen blevet forlænget.",
+                f"Hvis du vil klage over afgørelsen, skal vi nu have klagen {dansk_frist(f.klagefrist)}.",
+            )
+        )
+    return f"Svar på din anmodning om aktindsigt – sag {f.case_id}", paragraphs
+
+
+def _aktindsigt_fristbrev(f: LetterFacts, r: Recipient) -> _Parts:
+    _need(f, LetterKind.AKTINDSIGT_FRISTBREV, "aktindsigt_requested", "reason")
+    assert f.aktindsigt_requested is not None
+    due = f" (senest {dansk_dato(f.aktindsigt_answer_due)})" if f.aktindsigt_answer_due else ""
+    return f"Dit svar om aktindsigt bliver forsinket – sag {f.case_id}", [
+        _p(
+            f"Du bad {dansk_dato(f.aktindsigt_requested)} om aktindsigt.",
+            "Aktindsigt betyder, at du får lov at se dokumenterne i sagen.",
+            f"Vi skal normalt svare inden for 7 arbejdsdage{due}.",
+            "Det kan vi desværre ikke nå.",
+        ),
+        _p(f"Det er grunden: {f.reason}"),
+        _p(
+            "Du får svar så hurtigt som muligt.",
+            "Har vi dokumenter, du kan få med det samme, sender vi dem først.",
+        ),
+    ]
+
+
+def _ny_afgoerelse_medhold(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.NY_AFGOERELSE_MEDHOLD
+    _expect(f, kind, "genvurdering_result", {GenvurderingResult.FULDT_MEDHOLD}, required=False)
+    paragraphs = [
+        _p(
+            f"Vi har vurderet {_decision(f)} igen.",
+            "Du får fuldt medhold i klagen.",
+            "Det betyder, at vi ændrer afgørelsen, så den svarer til det, du klagede over.",
+            "Dette brev er den nye afgørelse.",
+        ),
+    ]
+    if f.reason:
+        paragraphs.append(_p(f"Det har vi lagt vægt på: {f.reason}"))
+    paragraphs.append(
+        _p(
+            "Vi sender ikke klagen til Ankestyrelsen, fordi du har fået fuldt medhold.",
+            "Vi sørger nu for at gennemføre den nye afgørelse. Du behøver ikke gøre noget.",
+        )
+    )
+    return f"Du får medhold i din klage – sag {f.case_id}", paragraphs
+
+
+def _ny_afgoerelse_delvist(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.NY_AFGOERELSE_DELVIST
+    _expect(f, kind, "genvurdering_result", {GenvurderingResult.DELVIST_MEDHOLD}, required=False)
+    _need(f, kind, "reason")
+    return f"Ny afgørelse: delvist medhold i din klage – sag {f.case_id}", [
+        _p(
+            f"Vi har vurderet {_decision(f)} igen.",
+            "Du får delvist medhold. Det betyder, at vi ændrer en del af afgørelsen, men ikke det hele.",
+            "Dette brev er den nye afgørelse for den del, vi ændrer.",
+        ),
+        _p(f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Den del af klagen, du ikke har fået medhold i, sender vi til Ankestyrelsen.",
+            "Du behøver ikke klage igen.",
+            "Hvis du ikke vil have, at Ankestyrelsen ser på sagen, kan du trække klagen tilbage. Så kontakt os.",
+        ),
+        _ingen_opsaettende_virkning(),
+    ]
+
+
+def _ikke_fuldt_medhold(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.IKKE_FULDT_MEDHOLD
+    allowed = {GenvurderingResult.FASTHOLDT, GenvurderingResult.DELVIST_MEDHOLD}
+    _expect(f, kind, "genvurdering_result", allowed, required=True)
+    _need(f, kind, "reason")
+    result = (
+        "Vi ændrer ikke afgørelsen."
+        if f.genvurdering_result == GenvurderingResult.FASTHOLDT
+        else "Vi ændrer kun en del af afgørelsen. Den nye afgørelse for den del får du i et særskilt brev."
+    )
+    return f"Vi har vurderet din klage igen – sag {f.case_id}", [
+        _p(f"Vi har vurderet {_decision(f)} igen. Det kaldes genvurdering.", result),
+        _p(f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Du har ikke fået fuldt medhold. Derfor sender vi klagen til Ankestyrelsen.",
+            "Ankestyrelsen er klageinstans. Det betyder, at de vurderer, om afgørelsen er rigtig.",
+            "Du får et brev, når vi har sendt sagen. Du behøver ikke klage igen.",
+        ),
+    ]
+
+
+def _oversendelse(f: LetterFacts, r: Recipient) -> _Parts:
+    journal = (
+        f"Ankestyrelsens journalnummer er {f.journal_number}. Skriv det, når du kontakter Ankestyrelsen."
+        if f.journal_number
+        else _p(
+            "Ankestyrelsen sender et brev om, at de har fået sagen.",
+            "I brevet står et journalnummer. Det er Ankestyrelsens nummer for sagen.",
+            "Der står også, hvor lang tid Ankestyrelsen regner med at bruge.",
+        )
+    )
+    paragraphs = [
+        _p(
+            f"Vi har nu sendt klagen over {_decision(f)} til Ankestyrelsen.",
+            "Vi har sendt klagen, vores genvurdering med begrundelse og de dokumenter fra sagen, der har betydning.",
+            "Du kan altid bede os om en kopi af det, vi har sendt.",
+        ),
+        journal,
+        _p(
+            "Fra nu af er det Ankestyrelsen, der behandler klagen.",
+            "Har du nye oplysninger, så send dem til Ankestyrelsen.",
+        ),
+        _ingen_opsaettende_virkning(),
+    ]
+    if f.late:
+        paragraphs.append(_for_sent(forwarded=True))
+    return f"Din klage er sendt til Ankestyrelsen – sag {f.case_id}", paragraphs
+
+
+def _genoptagelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
+    _expect(f, LetterKind.GENOPTAGELSE_EFTER_HJEMVISNING, "outcome", {AnkestyrelsenOutcome.HJEMVIST}, required=False)
+    paragraphs = [
+        _p(
+            f"Ankestyrelsen har sendt sagen om {_decision(f)} tilbage til os.",
+            "Det kaldes hjemvisning. Det betyder, at vi skal behandle sagen igen og træffe en ny afgørelse.",
+        ),
+        _p(
+            "Den gamle afgørelse gælder ikke længere.",
+            "Sagen står nu, som om den gamle afgørelse aldrig var truffet.",
+            "Hvis vi stoppede eller satte hjælp ned på grund af den gamle afgørelse,",
+            "giver vi hjælpen igen, indtil vi har truffet en ny afgørelse.",
+        ),
+        _p(
+            "Vi træffer den nye afgørelse så hurtigt som muligt.",
+            "Vi bruger det, Ankestyrelsen har skrevet om sagen.",
+            "Vi kontakter dig, hvis vi har brug for flere oplysninger.",
+        ),
+    ]
+    if f.remand_count >= 2:
+        paragraphs.append(
+            _p("Sagen har været sendt tilbage til os før.", "Vi ved, at det har taget lang tid. Det beklager vi.")
+        )
+    return f"Vi behandler sagen igen – sag {f.case_id}", paragraphs
+
+
+_NEW_DECISION_TEXT = {
+    NewDecisionResult.BEVILLING: "Vi bevilger det, der er søgt om.",
+    NewDecisionResult.DELVIS: "Vi bevilger en del af det, der er søgt om. Resten giver vi afslag på.",
+    NewDecisionResult.AFSLAG: "Vi giver afslag på det, der er søgt om.",
+}
+
+
+def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING
+    _need(f, kind, "new_decision_result", "reason")
+    assert f.new_decision_result is not None
+    if f.new_decision_result != NewDecisionResult.BEVILLING:
+        _need(f, kind, "klagefrist")  # FVL § 25, rsl § 67: a new decision starts a new klagefrist
+    paragraphs = [
+        _p(
+            "Ankestyrelsen sendte sagen tilbage til os. Nu har vi behandlet den igen.",
+            f"Dette brev er den nye afgørelse. Den bygger på {f.area}.",
+            _NEW_DECISION_TEXT[f.new_decision_result],
+        ),
+        _p(f"Det er vores begrundelse: {f.reason}"),
+    ]
+    if f.new_decision_result != NewDecisionResult.BEVILLING:
+        paragraphs.append(_klagevejledning(f, r))
+    return f"Ny afgørelse – sag {f.case_id}", paragraphs
+
+
+_EFFECT_TEXT = {
+    AnkestyrelsenOutcome.AENDRET: "Ankestyrelsen har ændret afgørelsen.",
+    AnkestyrelsenOutcome.OPHAEVET: "Ankestyrelsen har ophævet afgørelsen. Det betyder, at den ikke gælder længere.",
+}
+
+
+def _ankestyrelsen_effektuering(f: LetterFacts, r: Recipient) -> _Parts:
+    _expect(f, LetterKind.ANKESTYRELSEN_EFFEKTUERING, "outcome", set(_EFFECT_TEXT), required=True)
+    assert f.outcome is not None
+    return f"Vi gennemfører Ankestyrelsens afgørelse – sag {f.case_id}", [
+        _p(
+            f"Ankestyrelsen har behandlet klagen over {_decision(f)}.",
+            _EFFECT_TEXT[f.outcome],
+        ),
+        _p(
+            "Vi gør nu det, som Ankestyrelsen har bestemt.",
+            "Hvis afgørelsen giver ret til hjælp eller penge for en periode tilbage i tid, sørger vi også for det.",
+            "Kontakt os, hvis du har spørgsmål.",
+        ),
+    ]
+
+
+def _tilbagetraekning(f: LetterFacts, r: Recipient) -> _Parts:
+    paragraphs = [
+        _p(
+            f"Du har trukket klagen over {_decision(f)} tilbage.",
+            "Vi bekræfter hermed, at vi ikke behandler klagen mere.",
+            "Det betyder, at afgørelsen gælder, som den er.",
+        )
+    ]
+    if f.journal_number:
+        paragraphs.append(
+            _p(
+                "Vi har fortalt Ankestyrelsen, at klagen er trukket tilbage.",
+                f"Ankestyrelsens journalnummer er {f.journal_number}.",
+                "Ankestyrelsen registrerer sagen som bortfaldet.",
+                "Det betyder, at Ankestyrelsen lukker sagen uden at tage stilling til klagen.",
+            )
+        )
+    return f"Din klage er trukket tilbage – sag {f.case_id}", paragraphs
+
+
+_RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
+    LetterKind.KVITTERING: _kvittering,
+    LetterKind.FULDMAGT_ANMODNING: _fuldmagt_anmodning,
+    LetterKind.AKTINDSIGT_SVAR: _aktindsigt_svar,
+    LetterKind.AKTINDSIGT_FRISTBREV: _aktindsigt_fristbrev,
+    LetterKind.NY_AFGOERELSE_MEDHOLD: _ny_afgoerelse_medhold,
+    LetterKind.NY_AFGOERELSE_DELVIST: _ny_afgoerelse_delvist,
+    LetterKind.IKKE_FULDT_MEDHOLD: _ikke_fuldt_medhold,
+    LetterKind.OVERSENDELSE: _oversendelse,
+    LetterKind.GENOPTAGELSE_EFTER_HJEMVISNING: _genoptagelse_efter_hjemvisning,
+    LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING: _ny_afgoerelse_efter_hjemvisning,
+    LetterKind.ANKESTYRELSEN_EFFEKTUERING: _ankestyrelsen_effektuering,
+    LetterKind.TILBAGETRAEKNING: _tilbagetraekning,
+}
+
+
+def render_letter(kind: LetterKind, facts: LetterFacts, recipient: Recipient) -> RenderedLetter:
+    """Render one letter. Raises `LetterFactsMissing` if a needed fact is None, and `LetterNotAllowed` if
+    the recipient may not get this kind (an afsender gets only FULDMAGT_ANMODNING; a party never gets it) or
+    the facts contradict the kind (e.g. an effektuering letter for a stadfæstelse)."""
+    fuldmagt = kind == LetterKind.FULDMAGT_ANMODNING
+    if (recipient.role == "afsender" and not fuldmagt) or (recipient.role == "part" and fuldmagt):
+        raise LetterNotAllowed(f"{kind.value} may not go to a {recipient.role} (case {facts.case_id})")
+    if recipient.role == "partsrepraesentant" and not recipient.party_name:
+        raise LetterFactsMissing(f"a letter to a partsrepræsentant needs party_name (case {facts.case_id})")
+    subject, paragraphs = _RENDERERS[kind](facts, recipient)
+    intro = (
+        [f"Du har klaget på vegne af {recipient.party_name}. Derfor sender vi brevet til dig."]
+        if recipient.role == "partsrepraesentant"
+        else []
+    )
+    closing = [
+        f"Skriv sagsnummer {facts.case_id}, når du kontakter os.",
+        f"Med venlig hilsen\n{facts.kommune_name}",
+    ]
+    body = "\n\n".join([f"Kære {recipient.name}", *intro, *paragraphs, *closing])
+    return RenderedLetter(subject=subject, body=body)

@@ -1,0 +1,309 @@
+"""Messages and state of one complaint. Nothing here holds personal data.
+
+The CPR number, names and the complaint's free text live only in PostgreSQL (`parties`), keyed by the case
+id; the workflow and its history carry references and facts such as dates and choices, so a Temporal
+history can be read, exported or replayed without exposing the citizen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.deadlines import Deadline
+from domain.vocabulary import (
+    AnkestyrelsenOutcome,
+    ComplaintChannel,
+    ComplaintKind,
+    DecisionDelivery,
+    EscalationRoute,
+    GenvurderingResult,
+    LetterKind,
+    NewDecisionResult,
+    Phase,
+    RepresentativeKind,
+    WarningKind,
+)
+from domain.letters import LetterFacts
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- Filing ------------------------------------------------------------------------------------------
+
+
+class Representative(Model):
+    """Who complains for the party. The name is personal data and stays in PostgreSQL."""
+
+    kind: RepresentativeKind
+    has_fuldmagt: bool
+
+    @property
+    def has_standing(self) -> bool:
+        # FVL § 8; a professional is normally accepted without a written fuldmagt [R28], a beskikket
+        # værge may complain for the party [R29]; anyone else needs a fuldmagt [R29].
+        return self.has_fuldmagt or self.kind in (RepresentativeKind.PROFESSIONAL, RepresentativeKind.VAERGE)
+
+
+class DecisionComplainedAbout(Model):
+    reference: str
+    received: date  # (presumed) receipt by the citizen: day 0 of the klagefrist
+    delivery: DecisionDelivery
+    klagevejledning_given: bool = True
+
+
+class ComplaintFiling(Model):
+    """What a complaint is started with: the non-personal facts of its receipt."""
+
+    case_id: str
+    kommune: str
+    received: date  # the day the complaint reached the kommune (timeliness evidence)
+    channel: ComplaintChannel
+    kind: ComplaintKind
+    area: str  # lovområde and paragraph, e.g. "serviceloven § 83"
+    decision: DecisionComplainedAbout
+    representative: Representative | None = None
+    late_reason_given: bool = False  # the citizen stated a særlig grund (the text is in PostgreSQL)
+    kommune_name: str  # the authority letters are signed by
+    actor: str
+
+
+class FilingReceipt(Model):
+    case_id: str
+    duplicate: bool
+    phase: Phase
+    round: int
+
+
+# --- Caseworker steps -------------------------------------------------------------------------------
+
+
+class Step(Model):
+    """Every step records who took it and why: the audit trail (FVL § 22 begrundelse, notatpligt)."""
+
+    actor: str = ""
+    reason: str = ""
+
+
+class AktindsigtRequested(Step):
+    pass
+
+
+class AktindsigtAnswered(Step):
+    pass
+
+
+class FuldmagtReceived(Step):
+    pass
+
+
+class GenvurderingDone(Step):
+    result: GenvurderingResult
+
+
+class AnkestyrelsenReceived(Step):
+    journal_number: str
+
+
+class AnkestyrelsenDecided(Step):
+    outcome: AnkestyrelsenOutcome
+
+
+class NewDecisionMade(Step):
+    result: NewDecisionResult
+
+
+class ComplaintReceivedAgain(Step):
+    pass
+
+
+class Withdrawn(Step):
+    pass
+
+
+class EscalationRequested(Step):
+    route: EscalationRoute
+
+
+class StepResult(Model):
+    case_id: str
+    phase: Phase
+    round: int
+    deadlines: dict[str, Deadline]
+
+
+# --- State --------------------------------------------------------------------------------------------
+
+
+class TimedDeadline(Model):
+    """A deadline and the instant it ends (23:59:59 Europe/Copenhagen), computed by an activity."""
+
+    deadline: Deadline
+    ends_at: datetime
+
+
+class AktindsigtRequest(Model):
+    round: int
+    requested: date
+    answer_due: TimedDeadline
+    answered: date | None = None
+    interrupts: Literal["klagefrist", "genvurdering"]
+
+
+class HistoryEntry(Model):
+    seq: int
+    at: datetime
+    step: str
+    actor: str
+    reason: str
+    phase_before: Phase
+    phase_after: Phase
+    round: int
+    details: dict[str, str] = {}
+
+
+class EscalationEntry(Model):
+    key: str
+    route: EscalationRoute
+    at: datetime
+    actor: str
+    reason: str
+    automatic: bool = False
+
+
+class WarningEntry(Model):
+    key: str
+    kind: WarningKind
+    at: datetime
+    message: str  # Danish: a caseworker or leder reads it
+
+
+RecipientRole = Literal["part", "partsrepraesentant", "afsender"]
+
+
+class LetterEntry(Model):
+    key: str
+    kind: LetterKind
+    round: int
+    # Who receives it: the partsrepræsentant when there is one (domain.md §5 N15), the sender without a
+    # fuldmagt only for the fuldmagt request, otherwise the party.
+    recipient: RecipientRole
+    facts: LetterFacts
+
+
+class ForwardEntry(Model):
+    """The hand-over to Ankestyrelsen: complaint, genvurdering and akter (rsl § 66, R3)."""
+
+    key: str
+    round: int
+    at: datetime
+    genvurdering_result: GenvurderingResult
+    late: bool
+
+
+class SendLetter(Model):
+    effect: Literal["letter"] = "letter"
+    letter: LetterEntry
+
+
+class LogEscalation(Model):
+    effect: Literal["escalation"] = "escalation"
+    escalation: EscalationEntry
+
+
+class RecordWarning(Model):
+    effect: Literal["warning"] = "warning"
+    warning: WarningEntry
+
+
+class ForwardCase(Model):
+    effect: Literal["forward"] = "forward"
+    forward: ForwardEntry
+
+
+Effect = Annotated[Union[SendLetter, LogEscalation, RecordWarning, ForwardCase], Field(discriminator="effect")]
+
+
+class CaseState(BaseModel):
+    """Everything the workflow knows about one complaint; carried over continue-as-new."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filing: ComplaintFiling
+    phase: Phase = Phase.RECEIVED
+    standing_confirmed: bool = True  # False while a sender without fuldmagt waits for one (§2.2 S2b)
+    round: int = 1
+    remand_count: int = 0
+    outcome: str | None = None
+    late: bool = False  # received after the klagefrist without a suspension ground (domain.md §2.6)
+    timeliness: list[str] = []  # the explanation of the timeliness check, Danish
+    complaint_received: date | None = None  # this round's complaint: the genvurdering counts from it
+    deadlines: dict[str, TimedDeadline] = {}
+    aktindsigt: list[AktindsigtRequest] = []
+    phase_entered_at: datetime | None = None
+    journal_number: str | None = None
+    genvurdering_result: GenvurderingResult | None = None
+    new_decision_result: NewDecisionResult | None = None
+    final_decision_at: datetime | None = None  # the highest klagemyndighed decided (ombudsmand: 1 year)
+    overdue: bool = False
+    last_step_at: datetime | None = None
+    history: list[HistoryEntry] = []
+    letters: list[LetterEntry] = []
+    escalations: list[EscalationEntry] = []
+    warnings: list[WarningEntry] = []
+    forwards: list[ForwardEntry] = []
+    pending: list[Effect] = []
+    version: int = 0
+
+    @property
+    def case_id(self) -> str:
+        return self.filing.case_id
+
+    def round_pauses(self) -> list[tuple[date, date]]:
+        """Answered aktindsigt requests that paused this round's genvurdering."""
+        return [
+            (a.requested, a.answered)
+            for a in self.aktindsigt
+            if a.round == self.round and a.interrupts == "genvurdering" and a.answered is not None
+        ]
+
+    def pending_aktindsigt(self) -> AktindsigtRequest | None:
+        return next((a for a in self.aktindsigt if a.answered is None), None)
+
+    def has_warning(self, key: str) -> bool:
+        return any(w.key == key for w in self.warnings)
+
+
+class CaseView(Model):
+    """What `klagesag show` and the read model hold: the state without the pending work."""
+
+    case_id: str
+    kommune: str
+    kind: ComplaintKind
+    channel: ComplaintChannel
+    area: str
+    decision_ref: str
+    phase: Phase
+    phase_danish: str
+    round: int
+    remand_count: int
+    outcome: str | None
+    late: bool
+    timeliness: list[str]
+    overdue: bool
+    journal_number: str | None
+    representative: Representative | None
+    received: date
+    last_step_at: datetime | None
+    next_deadline_at: datetime | None
+    next_deadline_kind: str | None
+    deadlines: dict[str, TimedDeadline]
+    history: list[HistoryEntry]
+    letters: list[str]
+    escalations: list[EscalationEntry]
+    warnings: list[WarningEntry]
+    version: int

