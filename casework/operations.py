@@ -8,7 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -130,18 +135,18 @@ def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedA
     )
 
 
-def _check_not_future(day: date, what: str) -> None:
-    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+def _check_not_future(day: date, what: str, today: date | None) -> None:
+    tomorrow = (today or datetime.now(timezone.utc).date()) + timedelta(days=1)
     if day > tomorrow:
         raise CaseworkError(f"{what} {day.isoformat()} lies in the future; give the day it actually happened.")
 
 
 async def file_complaint(
-    client: Client, register: CaseRegister, settings: Settings, request: FilingRequest
+    client: Client, register: CaseRegister, settings: Settings, request: FilingRequest, *, today: date | None = None
 ) -> FilingReceipt:
     """Register a complaint; filing the same party's complaint about the same decision again gives the
     same case (update-with-start on an id derived from non-personal keys)."""
-    _check_not_future(request.received, "received")
+    _check_not_future(request.received, "received", today)
     decision = _decision(request, settings)
     case_id = case_id_for(
         kommune=settings.kommune_code, decision_ref=request.decision_ref, cpr=request.cpr, key=settings.case_id_key
@@ -186,7 +191,7 @@ async def file_complaint(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         search_attributes=TypedSearchAttributes(
-            [sa.KOMMUNE.value_set(settings.kommune_code), sa.PHASE.value_set(Phase.RECEIVED.value)]
+            [SearchAttributePair(sa.KOMMUNE, settings.kommune_code), SearchAttributePair(sa.PHASE, Phase.RECEIVED.value)]
         ),
     )
     try:

@@ -306,4 +306,5 @@ class CaseView(Model):
     letters: list[str]
     escalations: list[EscalationEntry]
     warnings: list[WarningEntry]
+    pending_effects: int  # letters, escalations, warnings queued but not yet done
     version: int

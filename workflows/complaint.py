@@ -770,6 +770,7 @@ class ComplaintWorkflow:
             letters=[letter.key for letter in s.letters],
             escalations=s.escalations,
             warnings=s.warnings,
+            pending_effects=len(s.pending),
             version=s.version,
         )
 
