@@ -1,0 +1,335 @@
+"""The `klagesag` command: the caseworker's and supervisor's tool, and the launcher of the local stack.
+
+Every command takes --json; errors exit non-zero with one line on stderr saying what was wrong and how
+to fix it. Connection settings come from the environment (workers/settings.py) with defaults that match
+`klagesag up`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from datetime import date
+from typing import Any, NoReturn
+
+from casework import operations
+from casework.operations import CaseworkError
+from cli import render
+from domain.calendar import CalendarProfile, CalendarYearUnknown
+from domain.deadlines import DeadlineInputError, frist_report
+from domain.vocabulary import (
+    AnkestyrelsenOutcome,
+    ComplaintChannel,
+    ComplaintKind,
+    DecisionDelivery,
+    EscalationRoute,
+    GenvurderingResult,
+    NewDecisionResult,
+    RepresentativeKind,
+)
+from workers.settings import Settings
+
+EXIT_REFUSED = 2  # bad input or a step the law or phase does not allow
+EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_REFUSED, f"klagesag: error: {message} (see 'klagesag {self.prog.split()[-1]} --help')\n")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def _choices(enum: type) -> list[str]:
+    """CLI spelling of an enum: hyphens instead of underscores (fuldt-medhold)."""
+    return [member.value.replace("_", "-") for member in enum]
+
+
+def _enum_value(text: str | None) -> str | None:
+    return text.replace("-", "_") if text is not None else None
+
+
+def _add_step_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--actor", required=True, help="who takes the step (initials or user id)")
+    parser.add_argument("--reason", required=True, help="why: recorded in the case's history")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="klagesag", description="Complaint processing for a Danish kommune.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    sub.add_parser("up", help="start PostgreSQL, the Temporal dev server and a worker in the foreground")
+    sub.add_parser("worker", help="run a worker against the configured Temporal and PostgreSQL")
+    sub.add_parser("migrate", help="apply the database migrations")
+
+    file = sub.add_parser("file", help="register a complaint (idempotent: the same complaint gives the same case)")
+    file.add_argument("--cpr", required=True, help="the party's CPR number, DDMMYY-SSSS")
+    file.add_argument("--name", required=True, help="the party's name")
+    file.add_argument("--decision-ref", required=True, help="the reference of the decision complained about")
+    when = file.add_mutually_exclusive_group(required=True)
+    when.add_argument("--decision-received", type=_iso_date, help="the day the citizen received the decision")
+    when.add_argument("--decision-sent", type=_iso_date, help="the decision's date; receipt is presumed from --delivery")
+    file.add_argument("--delivery", choices=_choices(DecisionDelivery), default="digital-post")
+    file.add_argument("--no-klagevejledning", action="store_true", help="the decision had no klagevejledning")
+    file.add_argument("--received", required=True, type=_iso_date, help="the day the complaint reached the kommune")
+    file.add_argument("--channel", required=True, choices=_choices(ComplaintChannel))
+    file.add_argument("--area", required=True, help="lovområde and paragraph, e.g. 'serviceloven § 83'")
+    file.add_argument("--kind", required=True, choices=_choices(ComplaintKind))
+    file.add_argument("--text", required=True, help="the complaint in the citizen's words (or a summary of an oral one)")
+    file.add_argument("--representative-name", help="who complains on the party's behalf")
+    file.add_argument("--representative-kind", choices=_choices(RepresentativeKind))
+    file.add_argument("--fuldmagt", action="store_true", help="the representative has a written fuldmagt")
+    file.add_argument("--late-reason", help="the citizen's særlig grund if the complaint is late")
+    file.add_argument("--actor", default="intake", help="who registers the complaint")
+
+    step = sub.add_parser("step", help="take a caseworker step on a case")
+    step.add_argument("case_id")
+    steps = step.add_subparsers(dest="step", required=True, parser_class=OneLineParser)
+    for name in ("aktindsigt-requested", "aktindsigt-answered", "fuldmagt-received", "complaint-received", "withdraw"):
+        _add_step_arguments(steps.add_parser(name))
+    genvurdering = steps.add_parser("genvurdering")
+    genvurdering.add_argument("--result", required=True, choices=_choices(GenvurderingResult))
+    _add_step_arguments(genvurdering)
+    received = steps.add_parser("ankestyrelsen-received")
+    received.add_argument("--journal", required=True, help="Ankestyrelsen's journalnummer")
+    _add_step_arguments(received)
+    outcome = steps.add_parser("ankestyrelsen-outcome")
+    outcome.add_argument("--outcome", required=True, choices=_choices(AnkestyrelsenOutcome))
+    _add_step_arguments(outcome)
+    new_decision = steps.add_parser("new-decision")
+    new_decision.add_argument("--result", required=True, choices=_choices(NewDecisionResult))
+    _add_step_arguments(new_decision)
+
+    escalate = sub.add_parser("escalate", help="escalate a case (borgmester, tilsyn, ombudsmand, ...)")
+    escalate.add_argument("case_id")
+    escalate.add_argument("--to", required=True, choices=_choices(EscalationRoute))
+    _add_step_arguments(escalate)
+
+    show = sub.add_parser("show", help="everything about one case")
+    show.add_argument("case_id")
+
+    cases = sub.add_parser("cases", help="list cases; --overdue and --stuck for supervisors")
+    cases.add_argument("--overdue", action="store_true", help="only cases past a deadline")
+    cases.add_argument("--stuck", action="store_true", help="only open cases with no step for --days days")
+    cases.add_argument("--days", type=int, default=14, help="days without a step that count as stuck (default 14)")
+    cases.add_argument("--kommune", help="only this kommunekode")
+
+    frist = sub.add_parser("frist", help="compute deadlines with their explanation")
+    frist.add_argument("--received", required=True, type=_iso_date, help="the day the decision was received")
+    frist.add_argument("--aktindsigt-requested", type=_iso_date)
+    frist.add_argument("--aktindsigt-answered", type=_iso_date)
+    frist.add_argument("--complaint-received", type=_iso_date)
+    frist.add_argument("--profile", choices=[p.value for p in CalendarProfile], default=None)
+
+    for command in sub.choices.values():
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+    for command in steps.choices.values():
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _print(data: Any, as_json: bool, text: str) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def cmd_frist(args: argparse.Namespace, settings: Settings) -> None:
+    profile = CalendarProfile(args.profile) if args.profile else settings.calendar_profile
+    if args.aktindsigt_answered and not args.aktindsigt_requested:
+        raise CaseworkError("--aktindsigt-answered needs --aktindsigt-requested (an answer follows a request).")
+    try:
+        report = frist_report(
+            args.received,
+            aktindsigt_requested=args.aktindsigt_requested,
+            aktindsigt_answered=args.aktindsigt_answered,
+            complaint_received=args.complaint_received,
+            profile=profile,
+        )
+    except (DeadlineInputError, CalendarYearUnknown) as error:
+        raise CaseworkError(str(error)) from None
+    data: dict[str, Any] = {"profile": profile.value}
+    for name, deadline in report.items():
+        data[name] = deadline.due.isoformat() if deadline else None
+        data[f"{name}_explanation"] = deadline.explanation if deadline else None
+    _print(data, args.json, render.frist(report, profile))
+
+
+async def _with_register(settings: Settings):
+    from store.register import CaseRegister
+
+    try:
+        return await CaseRegister.connect(settings.database_url, max_size=2)
+    except (OSError, Exception) as error:  # asyncpg raises several unrelated types on connect
+        if isinstance(error, CaseworkError):
+            raise
+        raise Unavailable(
+            f"cannot reach PostgreSQL at {settings.database_url} ({type(error).__name__}); is 'klagesag up' running?"
+        ) from None
+
+
+async def _with_client(settings: Settings):
+    from workers.client import connect
+
+    try:
+        return await connect(settings)
+    except Exception as error:
+        raise Unavailable(
+            f"cannot reach Temporal at {settings.temporal_address} ({type(error).__name__}); is 'klagesag up' running?"
+        ) from None
+
+
+class Unavailable(Exception):
+    pass
+
+
+async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
+    raw = {
+        "cpr": args.cpr,
+        "name": args.name,
+        "decision_ref": args.decision_ref,
+        "decision_received": args.decision_received,
+        "decision_sent": args.decision_sent,
+        "decision_delivery": _enum_value(args.delivery),
+        "klagevejledning_given": not args.no_klagevejledning,
+        "received": args.received,
+        "channel": _enum_value(args.channel),
+        "area": args.area,
+        "kind": _enum_value(args.kind),
+        "text": args.text,
+        "representative_name": args.representative_name,
+        "representative_kind": _enum_value(args.representative_kind),
+        "representative_fuldmagt": args.fuldmagt,
+        "late_reason": args.late_reason,
+        "actor": args.actor,
+    }
+    request = operations.parse_filing(raw)
+    register = await _with_register(settings)
+    try:
+        client = await _with_client(settings)
+        receipt = await operations.file_complaint(client, register, settings, request)
+    finally:
+        await register.close()
+    _print(receipt.model_dump(mode="json"), args.json, render.receipt(receipt))
+
+
+def _step_fields(args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {"actor": args.actor, "reason": args.reason}
+    if getattr(args, "result", None):
+        fields["result"] = _enum_value(args.result)
+    if getattr(args, "journal", None):
+        fields["journal_number"] = args.journal
+    if getattr(args, "outcome", None):
+        fields["outcome"] = _enum_value(args.outcome)
+    if getattr(args, "to", None):
+        fields["route"] = _enum_value(args.to)
+    return fields
+
+
+async def cmd_step(args: argparse.Namespace, settings: Settings, step_name: str) -> None:
+    operations.check_case_id(args.case_id)
+    client = await _with_client(settings)
+    result = await operations.take_step(client, args.case_id, step_name, _step_fields(args))
+    _print(result.model_dump(mode="json"), args.json, render.step_result(step_name, result))
+
+
+async def cmd_show(args: argparse.Namespace, settings: Settings) -> None:
+    register = await _with_register(settings)
+    try:
+        case = await operations.show_case(register, args.case_id)
+    finally:
+        await register.close()
+    _print(case, args.json, render.case(case))
+
+
+async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
+    register = await _with_register(settings)
+    try:
+        rows = await operations.list_cases(
+            register, kommune=args.kommune, overdue=args.overdue, stuck_days=args.days if args.stuck else None
+        )
+    finally:
+        await register.close()
+    _print(rows, args.json, render.cases(rows))
+
+
+async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    from store.migrate import apply_migrations
+
+    applied = await apply_migrations(settings.database_url)
+    _print({"applied": applied}, args.json, f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+async def cmd_worker(settings: Settings) -> None:
+    from workers.worker import run_worker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_worker(settings, stop)
+
+
+async def cmd_up(settings: Settings) -> None:
+    from deploy.stack import run_stack
+    from store.migrate import apply_migrations
+    from workers.worker import run_worker
+    from workflows.search_attributes import FOR_DEV_SERVER
+
+    async def prepare(dsn: str) -> None:
+        await apply_migrations(dsn)
+
+    await run_stack(settings, run_worker=run_worker, prepare_database=prepare, search_attributes=FOR_DEV_SERVER)
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
+    if args.command == "frist":
+        cmd_frist(args, settings)
+    elif args.command == "file":
+        await cmd_file(args, settings)
+    elif args.command == "step":
+        await cmd_step(args, settings, args.step)
+    elif args.command == "escalate":
+        await cmd_step(args, settings, "escalate")
+    elif args.command == "show":
+        await cmd_show(args, settings)
+    elif args.command == "cases":
+        await cmd_cases(args, settings)
+    elif args.command == "migrate":
+        await cmd_migrate(args, settings)
+    elif args.command == "worker":
+        await cmd_worker(settings)
+    elif args.command == "up":
+        await cmd_up(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from workers.logging import configure_logging
+
+    configure_logging()
+    try:
+        settings = Settings()
+        asyncio.run(dispatch(args, settings))
+    except CaseworkError as error:
+        print(f"klagesag: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Unavailable as error:
+        print(f"klagesag: unavailable: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
