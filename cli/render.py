@@ -18,6 +18,9 @@ DEADLINE_NAMES = {
 }
 
 
+KIND_DANISH = {"realitet": "realitetsklage", "formalitet": "formalitetsklage"}
+
+
 def _phase(value: str) -> str:
     return f"{PHASE_DANISH[Phase(value)]} ({value})"
 
@@ -49,7 +52,7 @@ def step_result(step: str, r: StepResult) -> str:
 
 def case(c: dict[str, Any]) -> str:
     lines = [
-        f"Sag {c['case_id']} · kommune {c['kommune']} · {c['kind']}klage · {c['area']}",
+        f"Sag {c['case_id']} · kommune {c['kommune']} · {KIND_DANISH[c['kind']]} · {c['area']}",
         f"Afgørelse: {c['decision_ref']} · klage modtaget {c['received']}",
         f"Fase: {_phase(c['phase'])} · runde {c['round']} · hjemvist {c['remand_count']} gange"
         + (f" · udfald: {c['outcome']}" if c["outcome"] else ""),

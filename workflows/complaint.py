@@ -448,10 +448,12 @@ class ComplaintWorkflow:
     # --- filing ----------------------------------------------------------------------------------------
 
     @workflow.update
-    def file_complaint(self, filing: ComplaintFiling) -> FilingReceipt:
+    async def file_complaint(self, filing: ComplaintFiling) -> FilingReceipt:
         s = self._state
         duplicate = self._filing_acknowledged
         self._filing_acknowledged = True
+        # The receipt reports the case after intake (standing and timeliness checked).
+        await workflow.wait_condition(lambda: s.phase != Phase.RECEIVED)
         if duplicate:
             # §7: the same complaint through another channel is merged into this case; the first receipt
             # keeps deciding timeliness.

@@ -78,6 +78,7 @@ class Harness:
         )
         self.outbox = outbox
         self.worker: Worker | None = None
+        self.case_ids: set[str] = set()
 
     @property
     def client(self) -> Client:
@@ -91,6 +92,13 @@ class Harness:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        # The time-skipping server is shared by the session: a workflow left running without its worker
+        # would hold every later test's clock still.
+        for case_id in self.case_ids:
+            try:
+                await self.client.get_workflow_handle(case_id).terminate("test finished")
+            except Exception:
+                pass  # already completed
         assert self.worker is not None
         await self.worker.__aexit__(*exc)
 
@@ -123,9 +131,11 @@ class Harness:
 
     async def file_raw(self, raw: dict[str, Any]) -> FilingReceipt:
         request = operations.parse_filing(raw)
-        return await operations.file_complaint(
+        receipt = await operations.file_complaint(
             self.client, self.register, self.settings, request, today=await self.today()
         )
+        self.case_ids.add(receipt.case_id)
+        return receipt
 
     async def advance(self, days: float) -> None:
         await self.env.sleep(timedelta(days=days))
