@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 from datetime import date
@@ -312,6 +313,16 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_up(settings)
 
 
+def run() -> NoReturn:
+    """Console entry point. Exits with os._exit after flushing: the Temporal client's native runtime keeps
+    threads that can call into a finalising interpreter and abort it (seen as 'PyGILState_Release' with
+    exit code -6), which would turn a successful command into a crash."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from workers.logging import configure_logging
@@ -332,4 +343,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
