@@ -1,0 +1,37 @@
+"""Replays every committed golden history against today's ComplaintWorkflow: a change that running
+complaints could not replay fails here, before it reaches a worker (see docs/changing-workflows.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.complaint import ComplaintWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_there_are_golden_histories_to_replay() -> None:
+    assert len(HISTORIES) >= 2, "record them with: python -m tests.replay.record_golden VERSION"
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_golden_history_replays_without_nondeterminism(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
+
+
+async def test_a_changed_workflow_is_caught_by_replay() -> None:
+    """The replay test can fail: a history whose first activity is renamed does not replay."""
+    path = HISTORIES[0]
+    tampered = path.read_text(encoding="utf-8").replace('"intake_deadlines"', '"renamed_activity"')
+    history = WorkflowHistory.from_json("tampered", tampered)
+    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is not None
