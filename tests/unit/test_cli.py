@@ -1,0 +1,188 @@
+"""The `klagesag` command, for what needs no servers: `frist`, and input refused before any connection.
+
+Errors must exit 2 with exactly one line on stderr starting "klagesag:" and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from cli import main as cli
+
+EXIT_REFUSED = 2
+
+
+@pytest.fixture(autouse=True)
+def _default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The calendar profile defaults from the environment; the tests state the default (strict) explicitly.
+    monkeypatch.delenv("KLAGESAG_CALENDAR_PROFILE", raising=False)
+
+
+def run(argv: list[str]) -> int:
+    """The exit status as the shell sees it: main's return value, or argparse's SystemExit code."""
+    try:
+        return cli.main(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
+def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = run([*argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    return json.loads(out)
+
+
+def assert_one_line_error(code: int, capsys: pytest.CaptureFixture[str]) -> str:
+    out, err = capsys.readouterr()
+    assert code == EXIT_REFUSED
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("klagesag:")
+    return lines[0]
+
+
+# --- frist: computed deadlines -------------------------------------------------------------------------------
+
+
+def test_frist_json_gives_klagefrist_with_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(["frist", "--received", "2024-03-05"], capsys)
+    assert data["profile"] == "strict"
+    assert data["klagefrist"] == "2024-04-02"
+    explanation = data["klagefrist_explanation"]
+    assert isinstance(explanation, list) and explanation
+    assert all(isinstance(line, str) for line in explanation)
+    assert any("rsl § 67" in line for line in explanation)
+
+
+def test_frist_without_aktindsigt_or_complaint_leaves_those_deadlines_empty(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(["frist", "--received", "2024-03-05"], capsys)
+    assert data["aktindsigt_answer_due"] is None
+    assert data["aktindsigt_answer_due_explanation"] is None
+    assert data["genvurdering_due"] is None
+
+
+def test_frist_example_b1_aktindsigt_interrupts_the_klagefrist(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        [
+            "frist",
+            "--received",
+            "2024-03-05",
+            "--aktindsigt-requested",
+            "2024-03-18",
+            "--aktindsigt-answered",
+            "2024-03-27",
+        ],
+        capsys,
+    )
+    assert data["klagefrist"] == "2024-04-11"
+    assert data["aktindsigt_answer_due"] == "2024-03-27"
+    assert data["aktindsigt_answer_due_explanation"]
+
+
+def test_frist_with_complaint_gives_genvurdering_due(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(["frist", "--received", "2024-03-05", "--complaint-received", "2024-03-21"], capsys)
+    assert data["genvurdering_due"] == "2024-04-18"
+    assert data["genvurdering_due_explanation"]
+    assert data["klagefrist"] == "2024-04-02"
+
+
+def test_frist_lenient_profile_skips_friday_after_kristi_himmelfart(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(["frist", "--received", "2024-04-11", "--profile", "lenient"], capsys)
+    assert data["profile"] == "lenient"
+    assert data["klagefrist"] == "2024-05-13"
+
+
+def test_frist_profile_comes_from_the_environment_when_not_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLAGESAG_CALENDAR_PROFILE", "lenient")
+    data = run_json(["frist", "--received", "2024-04-11"], capsys)
+    assert data["profile"] == "lenient"
+    assert data["klagefrist"] == "2024-05-13"
+
+
+def test_frist_without_json_prints_the_date_and_its_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["frist", "--received", "2024-03-05"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err == ""
+    assert "2024-04-02" in out
+    assert "rsl § 67" in out
+    assert not out.lstrip().startswith("{")
+
+
+# --- frist: refused input ----------------------------------------------------------------------------------
+
+
+def test_frist_answer_before_request_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(
+        ["frist", "--received", "2024-03-05", "--aktindsigt-requested", "2024-03-18", "--aktindsigt-answered", "2024-03-10"]
+    )
+    line = assert_one_line_error(code, capsys)
+    assert "before it was requested" in line
+
+
+def test_frist_answered_without_requested_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["frist", "--received", "2024-03-05", "--aktindsigt-answered", "2024-03-10"])
+    line = assert_one_line_error(code, capsys)
+    assert "--aktindsigt-requested" in line
+
+
+def test_frist_year_outside_the_holiday_table_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["frist", "--received", "2044-03-05", "--json"])
+    line = assert_one_line_error(code, capsys)
+    assert "2044" in line
+
+
+@pytest.mark.parametrize("value", ["2024-13-05", "05-03-2024", "yesterday", "2024-02-30"])
+def test_frist_malformed_date_is_refused_with_the_expected_format(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(["frist", "--received", value])
+    line = assert_one_line_error(code, capsys)
+    assert f"'{value}'" in line
+    assert "YYYY-MM-DD" in line
+
+
+def test_frist_without_received_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run(["frist"]), capsys)
+    assert "--received" in line
+
+
+def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run(["frobnicate"]), capsys)
+    assert "frobnicate" in line
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OneLineParser.error builds the hint from prog.split()[-1]; for the top-level parser that is "
+    "'klagesag', so the hint reads \"see 'klagesag klagesag --help'\", a command that does not exist",
+)
+def test_unknown_command_hint_names_a_help_command_that_exists(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run(["frobnicate"]), capsys)
+    assert "klagesag klagesag" not in line
+
+
+# --- step: the case id is checked before any connection ------------------------------------------------------
+
+
+def test_step_with_malformed_case_id_is_refused_before_connecting(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_connection(settings: object) -> None:
+        raise AssertionError("connected to Temporal before checking the case id")
+
+    monkeypatch.setattr(cli, "_with_client", no_connection)
+    code = run(["step", "NOT-A-CASE", "withdraw", "--actor", "a", "--reason", "abc"])
+    line = assert_one_line_error(code, capsys)
+    assert "NOT-A-CASE" in line
+    assert "KS-0101-ABCDEFGHIJKLM" in line
