@@ -39,7 +39,8 @@ EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
 
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_REFUSED, f"klagesag: error: {message} (see 'klagesag {self.prog.split()[-1]} --help')\n")
+        # prog is "klagesag", "klagesag step" or "klagesag step CASE genvurdering": help the right level.
+        self.exit(EXIT_REFUSED, f"klagesag: error: {message} (see '{self.prog} --help')\n")
 
 
 def _iso_date(value: str) -> date:

@@ -8,8 +8,8 @@ import hmac
 import re
 from datetime import date
 
-_CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
-KOMMUNE_CODE = re.compile(r"^\d{4}$")
+_CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
+KOMMUNE_CODE = re.compile(r"^[0-9]{4}$")
 
 
 class InvalidCpr(ValueError):
@@ -50,10 +50,12 @@ def case_id_for(*, kommune: str, decision_ref: str, cpr: str, key: str) -> str:
     A keyed hash (HMAC-SHA256), so the id is stable for idempotent filing but the CPR number cannot be
     recovered from it by trying all ~4 million possible numbers.
     """
+    if not KOMMUNE_CODE.match(kommune):
+        raise ValueError(f"kommune must be a four-digit kommunekode such as 0101, not {kommune!r}")
     message = "\x1f".join((kommune, decision_ref.strip().upper(), normalise_cpr(cpr))).encode()
     digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     token = base64.b32encode(digest[:8]).decode().rstrip("=")
     return f"KS-{kommune}-{token}"
 
 
-CASE_ID = re.compile(r"^KS-\d{4}-[A-Z2-7]{13}$")
+CASE_ID = re.compile(r"^KS-[0-9]{4}-[A-Z2-7]{13}$")

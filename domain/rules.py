@@ -26,8 +26,16 @@ from domain.vocabulary import (
 
 MIN_REASON_LENGTH = 3
 # Ombudsmandsloven § 13 stk. 3: within 1 year of the final decision [R43, R44]; the borgerrådgiver declines
-# matters more than 1 year old [SEED 003, R51]. A year is taken as 365 days plus one for a leap day.
-ONE_YEAR = timedelta(days=366)
+# matters more than 1 year old [SEED 003, R51]. The longest a year can be, for timers that must outlast it.
+LONGEST_YEAR = timedelta(days=366)
+
+
+def one_year_after(moment: datetime) -> datetime:
+    """The same moment a calendar year later; 29 February runs to 1 March (the year is not shortened)."""
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:
+        return moment.replace(year=moment.year + 1, month=3, day=1)
 
 
 class StepRefused(ValueError):
@@ -103,7 +111,7 @@ def check_genvurdering(state: CaseState) -> None:
 def check_ankestyrelsen_received(state: CaseState, step: AnkestyrelsenReceived) -> None:
     require_phase(state, "ankestyrelsen-received", Phase.FORWARDED)
     journal = step.journal_number.strip()
-    if not (3 <= len(journal) <= 40) or not all(c.isalnum() or c in "-/." for c in journal):
+    if not (3 <= len(journal) <= 40) or not all((c.isascii() and c.isalnum()) or c in "-/." for c in journal):
         raise StepRefused(
             "Give Ankestyrelsen's journalnummer as it stands on its kvittering (letters, digits, '-', '/' "
             "or '.', 3-40 characters), e.g. --journal 25-123456."
@@ -173,7 +181,7 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
                 "Folketingets Ombudsmand comes after the kommune's own complaint routes (R45): escalate "
                 "the formalitetsklage to the borgerrådgiver or borgmester first."
             )
-        if final is not None and now - final > ONE_YEAR:
+        if final is not None and now > one_year_after(final):
             raise StepRefused(
                 "More than 1 year has passed since the final decision (ombudsmandsloven § 13 stk. 3, R43, "
                 "R44); only the ombudsmand can extend the frist: advise the citizen to ask for it."
@@ -193,7 +201,7 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
                 "decline it (SEED 002/003)."
             )
         anchor = state.last_step_at
-        if anchor is not None and state.phase.is_terminal and now - anchor > ONE_YEAR:
+        if anchor is not None and state.phase.is_terminal and now > one_year_after(anchor):
             raise StepRefused(
                 "The matter closed more than 1 year ago; the borgerrådgiver cannot take it (SEED 003, R51)."
             )

@@ -98,7 +98,7 @@ REPEATED_REMAND = 2  # domain.md §2.5: alert the leder at remand_count >= 2 (po
 AKTINDSIGT_DELAY_REASON = "Vi er endnu ikke færdige med at gennemgå dokumenterne i din sag"
 # Ombudsmand: 1 year after the final decision (R43, R44). The workflow stays a month longer so a late
 # request is answered with that rule rather than with "no open case".
-ONWARD_WINDOW = rules.ONE_YEAR + timedelta(days=30)
+ONWARD_WINDOW = rules.LONGEST_YEAR + timedelta(days=30)
 
 
 class ComplaintStart(Model):

@@ -162,11 +162,6 @@ def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert "frobnicate" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OneLineParser.error builds the hint from prog.split()[-1]; for the top-level parser that is "
-    "'klagesag', so the hint reads \"see 'klagesag klagesag --help'\", a command that does not exist",
-)
 def test_unknown_command_hint_names_a_help_command_that_exists(capsys: pytest.CaptureFixture[str]) -> None:
     line = assert_one_line_error(run(["frobnicate"]), capsys)
     assert "klagesag klagesag" not in line

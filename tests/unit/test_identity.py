@@ -92,11 +92,6 @@ def test_error_never_repeats_the_digits_of_the_input(raw: str) -> None:
     assert error.__suppress_context__ or error.__context__ is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalise_cpr matches with re's Unicode \\d: full-width or Arabic-Indic digits pass and are "
-    "returned unchanged, so the same CPR number gives a different case id (breaks idempotent filing)",
-)
 @pytest.mark.parametrize("raw", ["０１０１９０-１２３４", "٠١٠١٩٠١٢٣٤"])
 def test_non_ascii_digits_are_refused_or_normalised_to_ascii(raw: str) -> None:
     try:
