@@ -228,9 +228,15 @@ def check_case_id(case_id: str) -> None:
         raise CaseworkError(f"'{case_id}' is not a case id; case ids look like KS-0101-ABCDEFGHIJKLM.")
 
 
-async def take_step(client: Client, case_id: str, step_name: str, fields: dict[str, Any]) -> StepResult:
+async def take_step(
+    client: Client, case_id: str, step_name: str, fields: dict[str, Any], *, update_id: str | None = None
+) -> StepResult:
     """Send one caseworker step; a step the phase or the law refuses raises CaseworkError and leaves the
-    case unchanged (the validator rejects it before it reaches history)."""
+    case unchanged (the validator rejects it before it reaches history).
+
+    A caller that retries after a lost answer passes the same `update_id`: Temporal then returns the
+    first outcome instead of applying the step twice.
+    """
     check_case_id(case_id)
     if step_name not in STEPS:
         raise CaseworkError(f"Unknown step '{step_name}'; the steps are: {', '.join(STEPS)}.")
@@ -241,7 +247,7 @@ async def take_step(client: Client, case_id: str, step_name: str, fields: dict[s
         raise CaseworkError(_plain(error)) from None
     handle = client.get_workflow_handle(case_id)
     try:
-        return await handle.execute_update(update, step, result_type=StepResult)
+        return await handle.execute_update(update, step, id=update_id, result_type=StepResult)
     except WorkflowUpdateFailedError as error:
         raise CaseworkError(_cause(error)) from None
     except RPCError as error:
