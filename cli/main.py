@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="start PostgreSQL, the Temporal dev server and a worker in the foreground")
     sub.add_parser("worker", help="run a worker against the configured Temporal and PostgreSQL")
     sub.add_parser("migrate", help="apply the database migrations")
+    sub.add_parser("codec-server", help="serve /decode for the Temporal Web UI (encrypted payloads)")
 
     file = sub.add_parser("file", help="register a complaint (idempotent: the same complaint gives the same case)")
     file.add_argument("--cpr", required=True, help="the party's CPR number, DDMMYY-SSSS")
@@ -290,7 +291,39 @@ async def cmd_up(settings: Settings) -> None:
     async def prepare(dsn: str) -> None:
         await apply_migrations(dsn)
 
-    await run_stack(settings, run_worker=run_worker, prepare_database=prepare, search_attributes=FOR_DEV_SERVER)
+    await run_stack(
+        settings,
+        run_worker=run_worker,
+        prepare_database=prepare,
+        search_attributes=FOR_DEV_SERVER,
+        codec_server=_codec_server(settings),
+    )
+
+
+def _codec_server(settings: Settings):
+    from workers.codec import EncryptionCodec, parse_keys
+    from workers.codec_server import CodecServer
+
+    return CodecServer(
+        EncryptionCodec(parse_keys(settings.payload_keys)),
+        port=settings.codec_port,
+        ui_origin=f"http://127.0.0.1:{settings.temporal_ui_port}",
+        token=settings.codec_token,
+    )
+
+
+async def cmd_codec_server(settings: Settings) -> None:
+    server = _codec_server(settings)
+    server.start()
+    print(f"Codec server on {server.url}; give it to the Temporal Web UI as its codec endpoint. Ctrl-C stops.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        server.stop()
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
@@ -312,6 +345,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_worker(settings)
     elif args.command == "up":
         await cmd_up(settings)
+    elif args.command == "codec-server":
+        await cmd_codec_server(settings)
 
 
 def run() -> NoReturn:

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
+from workers.codec_server import CodecServer
 
 if TYPE_CHECKING:
     from workers.settings import Settings
@@ -36,6 +37,7 @@ async def run_stack(
     run_worker: Callable[[Settings, asyncio.Event], Awaitable[None]],
     prepare_database: Callable[[str], Awaitable[None]],
     search_attributes: dict[str, str],
+    codec_server: CodecServer | None = None,
     out: TextIO | None = None,
 ) -> None:
     out = out or sys.stdout
@@ -90,6 +92,12 @@ async def run_stack(
             if stop_event.is_set():
                 return
 
+            if codec_server is not None:
+                # Before the dev server, whose Web UI is told where to decode payloads.
+                codec_server.start()
+                stack.callback(codec_server.stop)
+                temporal.ui_codec_endpoint = codec_server.url
+
             stack.push_async_callback(_stop_temporal, temporal, out)
             _say(out, f"Starting Temporal dev server ({temporal.db_filename}) ...")
             await temporal.start()
@@ -98,6 +106,8 @@ async def run_stack(
 
             _say(out, f"Temporal gRPC:    {temporal.address} (namespace {temporal.namespace})")
             _say(out, f"Temporal Web UI:  {temporal.ui_url}")
+            if codec_server is not None:
+                _say(out, f"Codec server:     {codec_server.url} (decrypts payloads for the Web UI)")
             _say(out, f"PostgreSQL:       {dsn}")
             _say(out, f"Outbox (letters): {settings.outbox_dir}")
             _say(out, f"Data dir:         {data_dir}")

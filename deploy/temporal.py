@@ -78,6 +78,7 @@ class LocalTemporal:
         log_level: str = "warn",
         dynamic_config: dict[str, str] | None = None,
         binary: Path | None = None,
+        ui_codec_endpoint: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).absolute()
         self.port = int(port)
@@ -90,6 +91,7 @@ class LocalTemporal:
         self.log_file = self.data_dir / "temporal.log"
         self.log_level = log_level
         self.dynamic_config = dict(dynamic_config or {})
+        self.ui_codec_endpoint = ui_codec_endpoint
         self.binary = Path(binary) if binary else find_temporal_binary()
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -133,6 +135,8 @@ class LocalTemporal:
             cmd.append("--headless")
         else:
             cmd += ["--ui-port", str(self.ui_port), "--ui-disable-news-fetch"]
+            if self.ui_codec_endpoint:
+                cmd += ["--ui-codec-endpoint", self.ui_codec_endpoint]
         for name, kind in self.search_attributes.items():
             cmd += ["--search-attribute", f"{name}={kind}"]
         for key, value in self.dynamic_config.items():

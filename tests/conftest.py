@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from deploy.postgres import LocalPostgres
 from store.migrate import apply_migrations
 from store.register import CaseRegister
+from workers.codec import data_converter, development_keys, parse_keys
 from workflows import search_attributes as sa
+
+# The tests run with encrypted payloads, as production does, under the development key.
+DATA_CONVERTER = data_converter(parse_keys(development_keys()))
 
 VENV_BIN = Path(sys.executable).parent
 _database_numbers = itertools.count(1)
@@ -77,7 +80,7 @@ async def private_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 @contextlib.asynccontextmanager
 async def _time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
     )
     # The test server knows no custom search attributes until they are registered; without them every

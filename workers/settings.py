@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.calendar import CalendarProfile
+from workers.codec import development_keys
 
 TASK_QUEUE = "klagesag"
 
@@ -37,6 +38,11 @@ class Settings:
     calendar_profile: CalendarProfile = field(
         default_factory=lambda: CalendarProfile(_env("KLAGESAG_CALENDAR_PROFILE", "strict"))
     )
+    # AES-256 keys for Temporal payloads, "id:base64,…", the first one active (workers/codec.py).
+    payload_keys: str = field(default_factory=lambda: _env("KLAGESAG_PAYLOAD_KEYS", development_keys()))
+    # The codec server lets the Temporal Web UI show decrypted payloads to whoever holds this token.
+    codec_port: int = field(default_factory=lambda: int(_env("KLAGESAG_CODEC_PORT", "8234")))
+    codec_token: str = field(default_factory=lambda: _env("KLAGESAG_CODEC_TOKEN", ""))
 
     @property
     def outbox_dir(self) -> Path:
