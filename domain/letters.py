@@ -292,6 +292,24 @@ def _aktindsigt_fristbrev(f: LetterFacts, r: Recipient) -> _Parts:
     ]
 
 
+def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
+    # R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): when the 4 weeks cannot be kept, the citizen is told.
+    _need(f, LetterKind.GENVURDERING_FORSINKET, "genvurdering_due")
+    assert f.genvurdering_due is not None
+    return f"Vi er forsinket med din klage – sag {f.case_id}", [
+        _p(
+            f"Vi skulle have vurderet {_decision(f)} igen senest {dansk_dato(f.genvurdering_due)}.",
+            "Det har vi ikke nået, og det beklager vi.",
+        ),
+        _p(
+            "Din klage er ikke glemt, og du mister ingen rettigheder.",
+            "Vi gør genvurderingen færdig så hurtigt som muligt.",
+            "Får du ikke fuldt medhold, sender vi klagen videre til Ankestyrelsen som lovet.",
+        ),
+        _p("Vores leder har fået besked om forsinkelsen."),
+    ]
+
+
 def _ny_afgoerelse_medhold(f: LetterFacts, r: Recipient) -> _Parts:
     kind = LetterKind.NY_AFGOERELSE_MEDHOLD
     _expect(f, kind, "genvurdering_result", {GenvurderingResult.FULDT_MEDHOLD}, required=False)
@@ -490,6 +508,7 @@ _RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
     LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING: _ny_afgoerelse_efter_hjemvisning,
     LetterKind.ANKESTYRELSEN_EFFEKTUERING: _ankestyrelsen_effektuering,
     LetterKind.TILBAGETRAEKNING: _tilbagetraekning,
+    LetterKind.GENVURDERING_FORSINKET: _genvurdering_forsinket,
 }
 
 

@@ -129,6 +129,7 @@ class LetterKind(StrEnum):
     NY_AFGOERELSE_EFTER_HJEMVISNING = "ny_afgoerelse_efter_hjemvisning"  # N1 with a new klagefrist
     ANKESTYRELSEN_EFFEKTUERING = "ankestyrelsen_effektuering"  # S8: the kommune implements a change
     TILBAGETRAEKNING = "tilbagetraekning"  # §7: confirmation of a withdrawal
+    GENVURDERING_FORSINKET = "genvurdering_forsinket"  # N7/R4: the 4 weeks passed; the citizen is told
 
 
 class WarningKind(StrEnum):

@@ -101,6 +101,9 @@ AKTINDSIGT_DELAY_REASON = "Vi er endnu ikke færdige med at gennemgå dokumenter
 ONWARD_WINDOW = rules.LONGEST_YEAR + timedelta(days=30)
 
 
+PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
+
+
 class ComplaintStart(Model):
     filing: ComplaintFiling
     carried: CaseState | None = None  # set by continue-as-new
@@ -278,6 +281,10 @@ class ComplaintWorkflow:
         self._warn(self._warning_key(WarningKind.GENVURDERING_OVERSKREDET), WarningKind.GENVURDERING_OVERSKREDET, message)
         self._state.overdue = True
         self._escalate_automatically(EscalationRoute.LEDER, message)
+        # Added after v1: the citizen is told too (R4). Complaints that passed this point before the change
+        # replay without the letter (docs/changing-workflows.md).
+        if workflow.patched(PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING):
+            self._letter(LetterKind.GENVURDERING_FORSINKET)
         self._touch()
 
     def _aktindsigt_overdue(self) -> None:

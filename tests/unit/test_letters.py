@@ -67,6 +67,7 @@ FACTS_FOR: dict[LetterKind, LetterFacts] = {
     ),
     LetterKind.ANKESTYRELSEN_EFFEKTUERING: BASE.model_copy(update={"outcome": AnkestyrelsenOutcome.AENDRET}),
     LetterKind.TILBAGETRAEKNING: BASE,
+    LetterKind.GENVURDERING_FORSINKET: BASE,
 }
 
 
@@ -297,3 +298,14 @@ def test_tilbagetraekning_after_forwarding_tells_of_bortfald() -> None:
 
 def test_tilbagetraekning_before_forwarding_does_not_mention_ankestyrelsen() -> None:
     assert "Ankestyrelsen" not in render(LetterKind.TILBAGETRAEKNING).body
+
+
+def test_the_late_genvurdering_letter_apologises_and_names_the_missed_date() -> None:
+    body = render(LetterKind.GENVURDERING_FORSINKET).body
+    assert "beklager" in body
+    assert dansk_dato(BASE.genvurdering_due) in body
+
+
+def test_the_late_genvurdering_letter_needs_the_missed_date() -> None:
+    with pytest.raises(LetterFactsMissing):
+        render(LetterKind.GENVURDERING_FORSINKET, genvurdering_due=None)

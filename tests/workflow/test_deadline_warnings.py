@@ -27,6 +27,8 @@ async def test_a_missed_genvurdering_deadline_flags_the_case_and_escalates_to_th
     assert [w.kind for w in view.warnings] == ["genvurdering_snart", "genvurdering_overskredet"]
     escalations = await harness.register.escalations_for(case.id)
     assert [(e["route"], e["actor"], e["automatic"]) for e in escalations] == [("leder", "system", True)]
+    # The citizen is told of the delay too (R4; added behind a patch, docs/changing-workflows.md).
+    assert (await case.letter_kinds()).count("genvurdering_forsinket") == 1
     overdue = await operations.list_cases(harness.register, overdue=True, now=await harness.now())
     assert [row["case_id"] for row in overdue] == [case.id]
 
@@ -82,4 +84,5 @@ async def test_search_attributes_carry_phase_deadline_and_overdue_but_no_persona
     assert attributes["KlagesagKommune"] == "0101"
     assert attributes["KlagesagRound"] == 1
     assert "KlagesagNextDeadline" in attributes
-    assert set(attributes) <= {"KlagesagPhase", "KlagesagOverdue", "KlagesagKommune", "KlagesagRound", "KlagesagNextDeadline"}
+    ours = {"KlagesagPhase", "KlagesagOverdue", "KlagesagKommune", "KlagesagRound", "KlagesagNextDeadline"}
+    assert set(attributes) <= ours | {"TemporalChangeVersion"}  # Temporal's own: the patch ids
