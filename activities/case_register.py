@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 from activities.channel import LetterChannel
 from domain.letters import LetterFactsMissing, Recipient, render_letter
 from domain.models import CaseView, EscalationEntry, ForwardEntry, LetterEntry, Model, WarningEntry
-from store.register import CaseRegister
+from store.register import CaseRegister, PartyErased
 
 log = structlog.get_logger("klagesag.activities")
 
@@ -46,7 +46,11 @@ class CaseRegisterActivities:
         self._channel = channel
 
     async def _recipient(self, case_id: str, letter: LetterEntry) -> Recipient:
-        party = await self._register.party(case_id)
+        try:
+            party = await self._register.party(case_id)
+        except PartyErased as erased:
+            # Erasure happens only after a case is closed; a letter for it now cannot be addressed, ever.
+            raise ApplicationError(str(erased), type="PartyErased", non_retryable=True) from None
         if party is None:
             # The CLI stores the party before it starts the workflow; without it no letter can be addressed.
             raise ApplicationError(f"No party registered for case {case_id}", non_retryable=False)

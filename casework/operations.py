@@ -304,6 +304,36 @@ async def list_cases(
     return _json_rows(rows)
 
 
+async def erase_personal_data(
+    register: CaseRegister, settings: Settings, case_id: str, *, actor: str, reason: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Erase a citizen's personal data when the retention period has ended (crypto-shredding): the case,
+    its history and its statistics stay; the CPR number, names, complaint text and letter bodies become
+    unreadable, and the outbox copies of the letters are deleted."""
+    check_case_id(case_id)
+    if not actor.strip() or len(reason.strip()) < 3:
+        raise CaseworkError("Erasure needs --actor and a --reason (at least 3 characters) for the record.")
+    view = await register.case_view(case_id)
+    if view is None:
+        raise CaseNotFound(f"No case {case_id}; check the id with 'klagesag cases'.")
+    if not view.phase.is_terminal:
+        raise CaseworkError(f"Case {case_id} is still {view.phase.value}; personal data is kept while it is open.")
+    now = now or datetime.now(timezone.utc)
+    ends = (view.last_step_at or now) + timedelta(days=settings.retention_days)
+    if now < ends:
+        raise CaseworkError(
+            f"The retention period of case {case_id} ends {ends.date().isoformat()} "
+            f"({settings.retention_days} days after its last step, KLAGESAG_RETENTION_DAYS)."
+        )
+    erased_now = await register.erase_party(case_id, actor=actor, reason=reason)
+    outbox = settings.outbox_dir / case_id
+    if outbox.is_dir():
+        for letter in outbox.iterdir():
+            letter.unlink()
+        outbox.rmdir()
+    return {"case_id": case_id, "erased": True, "already_erased": not erased_now}
+
+
 async def live_view(client: Client, case_id: str) -> CaseView:
     """The workflow's own state (a query), for comparing with the read model."""
     return await client.get_workflow_handle(case_id).query(ComplaintWorkflow.view, result_type=CaseView)

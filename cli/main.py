@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--days", type=int, default=14, help="days without a step that count as stuck (default 14)")
     cases.add_argument("--kommune", help="only this kommunekode")
 
+    erase = sub.add_parser("erase", help="erase a closed case's personal data after the retention period")
+    erase.add_argument("case_id")
+    _add_step_arguments(erase)
+
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", required=True, type=_iso_date, help="the day the decision was received")
     frist.add_argument("--aktindsigt-requested", type=_iso_date)
@@ -265,6 +269,18 @@ async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
     _print(rows, args.json, render.cases(rows))
 
 
+async def cmd_erase(args: argparse.Namespace, settings: Settings) -> None:
+    operations.check_case_id(args.case_id)
+    register = await _with_register(settings)
+    try:
+        result = await operations.erase_personal_data(
+            register, settings, args.case_id, actor=args.actor, reason=args.reason
+        )
+    finally:
+        await register.close()
+    _print(result, args.json, f"Personoplysningerne i sag {args.case_id} er slettet.")
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     from store.migrate import apply_migrations
 
@@ -339,6 +355,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_show(args, settings)
     elif args.command == "cases":
         await cmd_cases(args, settings)
+    elif args.command == "erase":
+        await cmd_erase(args, settings)
     elif args.command == "migrate":
         await cmd_migrate(args, settings)
     elif args.command == "worker":

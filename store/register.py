@@ -7,11 +7,13 @@ again after a worker died between doing the work and reporting it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+
+from store.sealing import new_data_key, seal, unseal
 
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
 
@@ -34,10 +36,20 @@ class StoredLetter:
     round: int
     recipient_role: str
     subject: str
-    body: str
+    body: str | None  # None once the citizen's data is erased: the body named them
     created_at: datetime
     delivered_at: datetime | None
     delivered_to: str | None
+
+
+class PartyErased(LookupError):
+    """The citizen's personal data was erased (crypto-shredded) when the retention period ended."""
+
+
+_LETTER_COLUMNS = (
+    "l.key, l.kind, l.round, l.recipient_role, l.subject, l.body, l.sealed_body, l.created_at, l.delivered_at, "
+    "l.delivered_to, k.data_key"
+)
 
 
 class CaseRegister:
@@ -55,27 +67,63 @@ class CaseRegister:
     # --- personal data ------------------------------------------------------------------------------
 
     async def save_party(self, case_id: str, party: PartyRecord) -> bool:
-        """Store the party of a new case; a second filing keeps the first record. True if stored now."""
-        status = await self._pool.execute(
-            """
-            INSERT INTO parties (case_id, cpr, name, representative_name, complaint_text, late_reason)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING
-            """,
-            case_id,
-            party.cpr,
-            party.name,
-            party.representative_name,
-            party.complaint_text,
-            party.late_reason,
-        )
+        """Store the party of a new case, sealed under a data key of its own; a second filing keeps the
+        first record. True if stored now."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO party_keys (case_id, data_key) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
+                case_id,
+                new_data_key(),
+            )
+            data_key = await conn.fetchval("SELECT data_key FROM party_keys WHERE case_id = $1", case_id)
+            sealed = seal(data_key, json.dumps(asdict(party)).encode(), context=f"party:{case_id}")
+            status = await conn.execute(
+                "INSERT INTO parties (case_id, sealed) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
+                case_id,
+                sealed,
+            )
         return status.endswith(" 1")
 
     async def party(self, case_id: str) -> PartyRecord | None:
+        """The party, unsealed; None for an unknown case; PartyErased once its key is gone."""
         row = await self._pool.fetchrow(
-            "SELECT cpr, name, representative_name, complaint_text, late_reason FROM parties WHERE case_id = $1",
+            """
+            SELECT p.sealed, p.erased_at, k.data_key, p.cpr, p.name, p.representative_name, p.complaint_text,
+                   p.late_reason
+            FROM parties p LEFT JOIN party_keys k USING (case_id) WHERE p.case_id = $1
+            """,
             case_id,
         )
-        return PartyRecord(**dict(row)) if row else None
+        if row is None:
+            return None
+        if row["erased_at"] is not None:
+            raise PartyErased(f"the personal data of case {case_id} was erased")
+        if row["sealed"] is None:  # written before migration 002
+            return PartyRecord(**{k: row[k] for k in ("cpr", "name", "representative_name", "complaint_text", "late_reason")})
+        plain = unseal(row["data_key"], row["sealed"], context=f"party:{case_id}")
+        return PartyRecord(**json.loads(plain))
+
+    async def erase_party(self, case_id: str, *, actor: str, reason: str) -> bool:
+        """Crypto-shred the case's personal data: delete its data key (every sealed copy, backups included
+        once they age out, becomes unreadable) and clear any plain columns. True if erased now."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            status = await conn.execute(
+                "INSERT INTO erasures (case_id, actor, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                case_id,
+                actor,
+                reason,
+            )
+            await conn.execute("DELETE FROM party_keys WHERE case_id = $1", case_id)
+            await conn.execute(
+                """
+                UPDATE parties SET erased_at = coalesce(erased_at, now()), cpr = NULL, name = NULL,
+                       representative_name = NULL, complaint_text = NULL, late_reason = NULL
+                WHERE case_id = $1
+                """,
+                case_id,
+            )
+            await conn.execute("UPDATE letters SET body = NULL WHERE case_id = $1", case_id)
+        return status.endswith(" 1")
 
     # --- read model ---------------------------------------------------------------------------------
 
@@ -158,9 +206,13 @@ class CaseRegister:
     async def insert_letter(
         self, *, key: str, case_id: str, round: int, kind: str, recipient_role: str, subject: str, body: str
     ) -> bool:
+        """Store a letter once per key; its body names the citizen, so it is sealed with the case's key."""
+        data_key = await self._pool.fetchval("SELECT data_key FROM party_keys WHERE case_id = $1", case_id)
+        if data_key is None:
+            raise PartyErased(f"no data key for case {case_id}: its personal data was erased or never stored")
         status = await self._pool.execute(
             """
-            INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, body)
+            INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, sealed_body)
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
             """,
             key,
@@ -169,17 +221,16 @@ class CaseRegister:
             kind,
             recipient_role,
             subject,
-            body,
+            seal(data_key, body.encode(), context=f"letter:{key}"),
         )
         return status.endswith(" 1")
 
     async def letter(self, key: str) -> StoredLetter | None:
         row = await self._pool.fetchrow(
-            "SELECT key, kind, round, recipient_role, subject, body, created_at, delivered_at, delivered_to "
-            "FROM letters WHERE key = $1",
+            f"SELECT {_LETTER_COLUMNS} FROM letters l LEFT JOIN party_keys k USING (case_id) WHERE l.key = $1",
             key,
         )
-        return StoredLetter(**dict(row)) if row else None
+        return _stored_letter(row) if row else None
 
     async def mark_delivered(self, key: str, delivered_to: str) -> None:
         await self._pool.execute(
@@ -190,11 +241,11 @@ class CaseRegister:
 
     async def letters_for(self, case_id: str) -> list[StoredLetter]:
         rows = await self._pool.fetch(
-            "SELECT key, kind, round, recipient_role, subject, body, created_at, delivered_at, delivered_to "
-            "FROM letters WHERE case_id = $1 ORDER BY created_at, key",
+            f"SELECT {_LETTER_COLUMNS} FROM letters l LEFT JOIN party_keys k USING (case_id) "
+            "WHERE l.case_id = $1 ORDER BY l.created_at, l.key",
             case_id,
         )
-        return [StoredLetter(**dict(r)) for r in rows]
+        return [_stored_letter(r) for r in rows]
 
     # --- escalations, warnings, forwards -----------------------------------------------------------------
 
@@ -263,6 +314,10 @@ class CaseRegister:
         return [dict(r) for r in rows]
 
 
-def jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (dates and datetimes as ISO strings)."""
-    return json.loads(json.dumps(rows, default=lambda v: v.isoformat()))
+def _stored_letter(row: asyncpg.Record) -> StoredLetter:
+    fields = {k: row[k] for k in ("key", "kind", "round", "recipient_role", "subject", "created_at", "delivered_at", "delivered_to")}
+    body = row["body"]
+    if row["sealed_body"] is not None and row["data_key"] is not None:
+        body = unseal(row["data_key"], row["sealed_body"], context=f"letter:{row['key']}").decode()
+    return StoredLetter(body=body, **fields)
+

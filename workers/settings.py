@@ -38,6 +38,9 @@ class Settings:
     calendar_profile: CalendarProfile = field(
         default_factory=lambda: CalendarProfile(_env("KLAGESAG_CALENDAR_PROFILE", "strict"))
     )
+    # How long a closed case keeps its personal data before it may be erased (policy; the kommune's
+    # retention rules decide: 5 years is a common figure for social cases).
+    retention_days: int = field(default_factory=lambda: int(_env("KLAGESAG_RETENTION_DAYS", "1826")))
     # AES-256 keys for Temporal payloads, "id:base64,…", the first one active (workers/codec.py).
     payload_keys: str = field(default_factory=lambda: _env("KLAGESAG_PAYLOAD_KEYS", development_keys()))
     # The codec server lets the Temporal Web UI show decrypted payloads to whoever holds this token.
