@@ -66,7 +66,9 @@ class ReceivedQuestion(Model):
     klagefrist: TimedDeadline
 
 
-class AktindsigtOpenQuestion(Model):
+class Moment(Model):
+    """When a step happened; the activity turns it into a Danish calendar day."""
+
     at: datetime
 
 
@@ -76,14 +78,6 @@ class AktindsigtCloseQuestion(Model):
     klagefrist: TimedDeadline | None
     complaint_received: date
     earlier_pauses: list[tuple[date, date]]
-
-
-class NewDecisionQuestion(Model):
-    at: datetime
-
-
-class StandingQuestion(Model):
-    at: datetime
 
 
 class StandingConfirmed(Model):
@@ -142,7 +136,7 @@ class DeadlineActivities:
         )
 
     @activity.defn
-    async def aktindsigt_opened(self, question: AktindsigtOpenQuestion) -> AktindsigtOpened:
+    async def aktindsigt_opened(self, question: Moment) -> AktindsigtOpened:
         requested = local_date(question.at)
         return AktindsigtOpened(requested=requested, answer_due=timed(deadlines.aktindsigt_answer_due(requested)))
 
@@ -161,14 +155,14 @@ class DeadlineActivities:
         return AktindsigtClosed(answered=answered, moved=timed(moved))
 
     @activity.defn
-    async def standing_confirmed(self, question: StandingQuestion) -> StandingConfirmed:
+    async def standing_confirmed(self, question: Moment) -> StandingConfirmed:
         # klagesag's policy (domain.md §7, [UNVERIFIED]): the original receipt still decides timeliness,
         # but the 4 weeks of genvurdering run from the day the kommune may act on the complaint.
         confirmed = local_date(question.at)
         return StandingConfirmed(confirmed=confirmed, genvurdering=timed(deadlines.genvurdering_due(confirmed)))
 
     @activity.defn
-    async def new_decision_deadlines(self, question: NewDecisionQuestion) -> NewDecisionDeadlines:
+    async def new_decision_deadlines(self, question: Moment) -> NewDecisionDeadlines:
         # The new decision is sent by Digital Post the day it is made: received the same day (R7).
         received = local_date(question.at)
         return NewDecisionDeadlines(

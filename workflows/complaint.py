@@ -36,12 +36,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.deadlines import (
         AktindsigtCloseQuestion,
-        AktindsigtOpenQuestion,
         DeadlineActivities,
         IntakeQuestion,
-        NewDecisionQuestion,
+        Moment,
         ReceivedQuestion,
-        StandingQuestion,
     )
     from domain import rules
     from domain.letters import LetterFacts
@@ -494,7 +492,7 @@ class ComplaintWorkflow:
             s = self._state
             self._recheck(lambda: rules.check_aktindsigt_requested(s))
             opened = await workflow.execute_activity_method(
-                DeadlineActivities.aktindsigt_opened, AktindsigtOpenQuestion(at=workflow.now()), **QUICK
+                DeadlineActivities.aktindsigt_opened, Moment(at=workflow.now()), **QUICK
             )
             interrupts = "klagefrist" if s.phase == Phase.KLAGEFRIST else "genvurdering"
             s.aktindsigt.append(
@@ -559,7 +557,7 @@ class ComplaintWorkflow:
             s = self._state
             self._recheck(lambda: rules.check_fuldmagt_received(s))
             confirmed = await workflow.execute_activity_method(
-                DeadlineActivities.standing_confirmed, StandingQuestion(at=workflow.now()), **QUICK
+                DeadlineActivities.standing_confirmed, Moment(at=workflow.now()), **QUICK
             )
             s.standing_confirmed = True
             s.deadlines["genvurdering"] = confirmed.genvurdering
@@ -667,7 +665,7 @@ class ComplaintWorkflow:
             self._recheck(lambda: rules.check_new_decision(s))
             s.new_decision_result = step.result
             decided = await workflow.execute_activity_method(
-                DeadlineActivities.new_decision_deadlines, NewDecisionQuestion(at=workflow.now()), **QUICK
+                DeadlineActivities.new_decision_deadlines, Moment(at=workflow.now()), **QUICK
             )
             s.deadlines.clear()
             if step.result == NewDecisionResult.BEVILLING:
