@@ -37,10 +37,15 @@ EXIT_REFUSED = 2  # bad input or a step the law or phase does not allow
 EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
 
 
+def _one_line(message: str) -> str:
+    """Errors are one line even when they repeat input that held a line break."""
+    return " ".join(message.split())
+
+
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # prog is "klagesag", "klagesag step" or "klagesag step CASE genvurdering": help the right level.
-        self.exit(EXIT_REFUSED, f"klagesag: error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_REFUSED, f"klagesag: error: {_one_line(message)} (see '{self.prog} --help')\n")
 
 
 def _iso_date(value: str) -> date:
@@ -128,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     erase = sub.add_parser("erase", help="erase a closed case's personal data after the retention period")
     erase.add_argument("case_id")
     _add_step_arguments(erase)
+
+    rebuild = sub.add_parser(
+        "rebuild-read-model",
+        help="rewrite missing or stale rows of the read model from the workflows (needs a running worker)",
+    )
+    rebuild.add_argument(
+        "--query", default="WorkflowType = 'ComplaintWorkflow'", help="Temporal visibility query selecting the cases"
+    )
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", required=True, type=_iso_date, help="the day the decision was received")
@@ -281,6 +294,22 @@ async def cmd_erase(args: argparse.Namespace, settings: Settings) -> None:
     _print(result, args.json, f"Personoplysningerne i sag {args.case_id} er slettet.")
 
 
+async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
+    from casework.rebuild import rebuild_read_model
+
+    register = await _with_register(settings)
+    try:
+        client = await _with_client(settings)
+        report = await rebuild_read_model(client, register, query=args.query)
+    finally:
+        await register.close()
+    _print(report.as_dict(), args.json, report.summary())
+    if report.failures:
+        raise CaseworkError(
+            f"{len(report.failures)} of {report.cases_seen} cases not rebuilt; first: {report.failures[0]}"
+        )
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     from store.migrate import apply_migrations
 
@@ -357,6 +386,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_cases(args, settings)
     elif args.command == "erase":
         await cmd_erase(args, settings)
+    elif args.command == "rebuild-read-model":
+        await cmd_rebuild(args, settings)
     elif args.command == "migrate":
         await cmd_migrate(args, settings)
     elif args.command == "worker":
@@ -386,10 +417,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
         asyncio.run(dispatch(args, settings))
     except CaseworkError as error:
-        print(f"klagesag: refused: {error}", file=sys.stderr)
+        print(f"klagesag: refused: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_REFUSED
     except Unavailable as error:
-        print(f"klagesag: unavailable: {error}", file=sys.stderr)
+        print(f"klagesag: unavailable: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
