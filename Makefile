@@ -28,3 +28,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
+
+# The fault-injection run at full size (bench/faults.py): FAULTS_N complaints on FAULTS_W worker processes
+# while workers are killed and Temporal and PostgreSQL restart. tests/faults runs the same with N=200.
+FAULTS_N ?= 2000
+FAULTS_W ?= 2
+FAULTS_SEED ?= 1
+
+.PHONY: faults
+faults: $(VENV)/.installed
+	$(VENV)/bin/python -m bench.faults --complaints $(FAULTS_N) --workers $(FAULTS_W) --seed $(FAULTS_SEED)
