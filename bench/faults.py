@@ -15,8 +15,7 @@ When every complaint has been driven through, it waits until every case has sett
 * the read model (`cases.view`) equal to the workflow's own state (the `view` query), field for field.
 
 Prints one figure per line and exits 1 if anything was lost, duplicated or differs, or a drive failed (a step
-refused, retries given up). A retried step refused although the lost attempt had applied it is reported
-apart and does not fail the run (see the update-id note in the report).
+refused, retries given up), or a retried filing or step was taken for a new one (update ids must prevent it).
 Every process it started is stopped on the way out, also on an error or Ctrl-C.
 """
 
@@ -456,7 +455,10 @@ async def drive_one(
     async def file() -> Any:
         nonlocal attempts
         attempts += 1
-        return await operations.file_complaint(client, register, settings, request, today=today)
+        # One update id for every attempt: a retry after a lost answer is not a second filing.
+        return await operations.file_complaint(
+            client, register, settings, request, today=today, update_id=f"filing-{script.index}"
+        )
 
     try:
         receipt = await with_retries(stats, f"file #{script.index}", file)
@@ -791,7 +793,14 @@ async def run(args: argparse.Namespace) -> int:
             f"throughput: {len(scripts) / elapsed:.2f} complaints/s",
         ]
         print("\n".join(lines), flush=True)
-        failed = bool(failed_drives or verdict.lost or verdict.duplicated or verdict.mismatches)
+        failed = bool(
+            failed_drives
+            or verdict.lost
+            or verdict.duplicated
+            or verdict.mismatches
+            or duplicate_filing_cases
+            or stats.refused_though_applied
+        )
         for title, items in (
             ("failed drive", failed_drives),
             ("lost", verdict.lost),
@@ -803,9 +812,9 @@ async def run(args: argparse.Namespace) -> int:
             if len(items) > 5:
                 print(f"{title}: … and {len(items) - 5} more", flush=True)
         for case_id in duplicate_filing_cases[:5]:
-            print(f"note: {case_id}: a retried filing was recorded as 'duplicate-filing' in the history", flush=True)
+            print(f"retried filing: {case_id} was recorded as 'duplicate-filing' in the history", flush=True)
         for item in stats.refused_though_applied[:5]:
-            print(f"note: {item}", flush=True)
+            print(f"retried step: {item}", flush=True)
         ok = not failed
         return 1 if failed else 0
     except asyncio.CancelledError:

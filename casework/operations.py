@@ -142,10 +142,20 @@ def _check_not_future(day: date, what: str, today: date | None) -> None:
 
 
 async def file_complaint(
-    client: Client, register: CaseRegister, settings: Settings, request: FilingRequest, *, today: date | None = None
+    client: Client,
+    register: CaseRegister,
+    settings: Settings,
+    request: FilingRequest,
+    *,
+    today: date | None = None,
+    update_id: str | None = None,
 ) -> FilingReceipt:
     """Register a complaint; filing the same party's complaint about the same decision again gives the
-    same case (update-with-start on an id derived from non-personal keys)."""
+    same case (update-with-start on an id derived from non-personal keys) and is noted as a duplicate.
+
+    A caller retrying after a lost answer passes the same `update_id`, so the retry is not taken for a
+    second filing of the complaint.
+    """
     _check_not_future(request.received, "received", today)
     decision = _decision(request, settings)
     case_id = case_id_for(
@@ -196,7 +206,7 @@ async def file_complaint(
     )
     try:
         return await client.execute_update_with_start_workflow(
-            ComplaintWorkflow.file_complaint, filing, start_workflow_operation=start
+            ComplaintWorkflow.file_complaint, filing, start_workflow_operation=start, id=update_id
         )
     except WorkflowUpdateFailedError as error:
         raise CaseworkError(_cause(error)) from None

@@ -320,11 +320,13 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
 async def cmd_worker(settings: Settings) -> None:
     from workers.worker import run_worker
 
+    client = await _with_client(settings)
+    register = await _with_register(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_worker(settings, stop)
+    await run_worker(settings, stop, client=client, register=register)
 
 
 async def cmd_up(settings: Settings) -> None:

@@ -257,6 +257,9 @@ class CaseState(BaseModel):
     warnings: list[WarningEntry] = []
     forwards: list[ForwardEntry] = []
     pending: list[Effect] = []
+    # The last steps' update ids and results: a caller retrying a step whose answer was lost gets the
+    # first result, even after continue-as-new (Temporal remembers update ids within one run only).
+    applied_updates: dict[str, StepResult] = {}
     version: int = 0
 
     @property

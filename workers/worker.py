@@ -38,10 +38,13 @@ def build_worker(
     )
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """Run until `stop` is set; then finish the tasks in hand and return."""
-    client = await connect(settings)
-    register = await CaseRegister.connect(settings.database_url)
+async def run_worker(
+    settings: Settings, stop: asyncio.Event, *, client: Client | None = None, register: CaseRegister | None = None
+) -> None:
+    """Run until `stop` is set; then finish the tasks in hand and return. The caller may pass the client
+    and register it already connected (to report an unreachable server its own way)."""
+    client = client or await connect(settings)
+    register = register or await CaseRegister.connect(settings.database_url)
     try:
         worker = build_worker(client, register, settings)
         async with worker:

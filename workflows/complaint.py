@@ -100,6 +100,7 @@ ONWARD_WINDOW = rules.LONGEST_YEAR + timedelta(days=30)
 
 
 PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
+REMEMBERED_UPDATES = 20
 
 
 class ComplaintStart(Model):
@@ -431,13 +432,25 @@ class ComplaintWorkflow:
         return entry
 
     def _result(self) -> StepResult:
+        """The answer to the current step, remembered under its update id for a caller's retry."""
         s = self._state
-        return StepResult(
+        result = StepResult(
             case_id=s.case_id,
             phase=s.phase,
             round=s.round,
             deadlines={name: timed.deadline for name, timed in s.deadlines.items()},
         )
+        update = workflow.current_update_info()
+        if update is not None:
+            s.applied_updates[update.id] = result
+            while len(s.applied_updates) > REMEMBERED_UPDATES:
+                del s.applied_updates[next(iter(s.applied_updates))]
+        return result
+
+    def _earlier_result(self) -> StepResult | None:
+        """The result of this very update if it was applied before (a retry with the same update id)."""
+        update = workflow.current_update_info()
+        return self._state.applied_updates.get(update.id) if update is not None else None
 
     @staticmethod
     def _recheck(check: Callable[[], None]) -> None:
@@ -447,8 +460,9 @@ class ComplaintWorkflow:
         except rules.StepRefused as refused:
             raise ApplicationError(str(refused), type="StepRefused", non_retryable=True) from None
 
-    @staticmethod
-    def _validate(step: Step, check: Callable[[], None]) -> None:
+    def _validate(self, step: Step, check: Callable[[], None]) -> None:
+        if self._earlier_result() is not None:
+            return  # a retry of a step already taken: the handler answers with the first result
         rules.require_actor_and_reason(step)
         check()
 
@@ -489,6 +503,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def aktindsigt_requested(self, step: AktindsigtRequested) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_aktindsigt_requested(s))
             opened = await workflow.execute_activity_method(
@@ -513,6 +529,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def aktindsigt_answered(self, step: AktindsigtAnswered) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_aktindsigt_answered(s))
             request = s.pending_aktindsigt()
@@ -554,6 +572,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def fuldmagt_received(self, step: FuldmagtReceived) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_fuldmagt_received(s))
             confirmed = await workflow.execute_activity_method(
@@ -574,6 +594,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def genvurdering(self, step: GenvurderingDone) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_genvurdering(s))
             s.genvurdering_result = step.result
@@ -614,6 +636,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def ankestyrelsen_received(self, step: AnkestyrelsenReceived) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_ankestyrelsen_received(s, step))
             s.journal_number = step.journal_number.strip()
@@ -627,6 +651,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def ankestyrelsen_outcome(self, step: AnkestyrelsenDecided) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_ankestyrelsen_outcome(s, step))
             s.outcome = step.outcome.value
@@ -661,6 +687,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def new_decision(self, step: NewDecisionMade) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_new_decision(s))
             s.new_decision_result = step.result
@@ -691,6 +719,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def complaint_received(self, step: ComplaintReceivedAgain) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_complaint_received(s))
             received = await workflow.execute_activity_method(
@@ -720,6 +750,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def withdraw(self, step: Withdrawn) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_withdraw(s))
             # §7: stop the timers and confirm; at Ankestyrelsen the case is recorded as bortfaldet (R32).
@@ -737,6 +769,8 @@ class ComplaintWorkflow:
     @workflow.update
     async def escalate(self, step: EscalationRequested) -> StepResult:
         async with self._lock:
+            if (earlier := self._earlier_result()) is not None:
+                return earlier
             s = self._state
             self._recheck(lambda: rules.check_escalation(s, step, workflow.now()))
             self._add_escalation(step.route, step.actor, step.reason, automatic=False)

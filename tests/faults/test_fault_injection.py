@@ -43,6 +43,8 @@ def test_nothing_is_lost_and_nothing_is_sent_twice_under_faults() -> None:
     assert _figure(report, "duplicated letters") == 0, context
     assert _figure(report, "mismatches") == 0, context
     assert _figure(report, "failed drives") == 0, context
+    assert _figure(report, "retried steps refused although applied") == 0, context
+    assert "cases with a duplicate-filing history entry: 0)" in report, context
 
     faults = re.search(
         r"^faults injected: (\d+) \(worker kills (\d+), temporal restarts (\d+), postgres restarts (\d+)\)",

@@ -45,10 +45,10 @@ class Case:
     def handle(self) -> WorkflowHandle:
         return self.harness.client.get_workflow_handle(self.id)
 
-    async def step(self, name: str, **fields: Any) -> StepResult:
+    async def step(self, name: str, *, update_id: str | None = None, **fields: Any) -> StepResult:
         fields.setdefault("actor", "sb01")
         fields.setdefault("reason", f"Test: {name}")
-        return await operations.take_step(self.harness.client, self.id, name, fields)
+        return await operations.take_step(self.harness.client, self.id, name, fields, update_id=update_id)
 
     async def view(self) -> CaseView:
         return await operations.live_view(self.harness.client, self.id)
@@ -129,10 +129,10 @@ class Harness:
         await case.settled()
         return case
 
-    async def file_raw(self, raw: dict[str, Any]) -> FilingReceipt:
+    async def file_raw(self, raw: dict[str, Any], *, update_id: str | None = None) -> FilingReceipt:
         request = operations.parse_filing(raw)
         receipt = await operations.file_complaint(
-            self.client, self.register, self.settings, request, today=await self.today()
+            self.client, self.register, self.settings, request, today=await self.today(), update_id=update_id
         )
         self.case_ids.add(receipt.case_id)
         return receipt

@@ -240,3 +240,38 @@ async def _close_and_wait_for_the_archive(harness: Harness) -> None:
     async with harness.env.time_skipping_unlocked():
         outcome = await handle.result()
     assert (outcome.phase, outcome.outcome) == (Phase.CLOSED, "fuldt_medhold")
+
+
+async def test_a_retried_step_is_applied_once(harness: Harness) -> None:
+    case = await harness.file()
+    first = await case.step("genvurdering", result="fastholdt", update_id="retry-1")
+    again = await case.step("genvurdering", result="fastholdt", update_id="retry-1")
+    assert again == first
+    view = await case.settled()
+    assert [h.step for h in view.history].count("genvurdering") == 1
+    assert (await case.letter_kinds()).count("oversendelse") == 1
+
+
+async def test_a_retried_complaint_received_is_applied_once_across_continue_as_new(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-4711")
+    await case.step("ankestyrelsen-outcome", outcome="hjemvist")
+    await case.step("new-decision", result="afslag")
+    first = await case.step("complaint-received", update_id="round-2")
+    await case.settled()  # the new run has started: Temporal itself no longer knows the update id
+    again = await case.step("complaint-received", update_id="round-2")
+    assert (again.round, again.phase) == (first.round, first.phase) == (2, Phase.GENVURDERING)
+    view = await case.settled()
+    assert [h.step for h in view.history].count("complaint-received") == 1
+
+
+async def test_a_retried_filing_is_not_a_duplicate_filing(harness: Harness) -> None:
+    raw = await harness.filing()
+    first = await harness.file_raw(raw, update_id="filing-1")
+    again = await harness.file_raw(raw, update_id="filing-1")
+    assert (first.duplicate, again.duplicate) == (False, False)
+    from tests.workflow.harness import Case
+
+    view = await Case(harness, first).settled()
+    assert [h.step for h in view.history] == ["filed"]
