@@ -150,10 +150,6 @@ def check_withdraw(state: CaseState) -> None:
         )
 
 
-def _final_decision_at(state: CaseState) -> datetime | None:
-    return state.final_decision_at
-
-
 def check_escalation(state: CaseState, step: EscalationRequested, now: datetime) -> None:
     """The preconditions of domain.md §3 for each escalation route."""
     route = step.route
@@ -164,7 +160,7 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
         # Other klagemuligheder must be used first [R45]; the year runs from the highest klagemyndighed's
         # decision [R44]. For a formalitetsklage the kommune's own answer and the borgerrådgiver or
         # borgmester come first.
-        final = _final_decision_at(state)
+        final = state.final_decision_at
         if state.filing.kind == ComplaintKind.REALITET:
             if final is None or state.outcome not in {
                 AnkestyrelsenOutcome.STADFAESTET.value,
