@@ -189,9 +189,7 @@ async def _with_register(settings: Settings):
 
     try:
         return await CaseRegister.connect(settings.database_url, max_size=2)
-    except (OSError, Exception) as error:  # asyncpg raises several unrelated types on connect
-        if isinstance(error, CaseworkError):
-            raise
+    except Exception as error:  # asyncpg raises several unrelated types on connect
         raise Unavailable(
             f"cannot reach PostgreSQL at {settings.database_url} ({type(error).__name__}); is 'klagesag up' running?"
         ) from None
@@ -317,16 +315,21 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     _print({"applied": applied}, args.json, f"applied: {', '.join(applied) or 'nothing (up to date)'}")
 
 
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by Ctrl-C or SIGTERM, for the long-running commands."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 async def cmd_worker(settings: Settings) -> None:
     from workers.worker import run_worker
 
     client = await _with_client(settings)
     register = await _with_register(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await run_worker(settings, stop, client=client, register=register)
+    await run_worker(settings, _stop_on_signals(), client=client, register=register)
 
 
 async def cmd_up(settings: Settings) -> None:
@@ -363,12 +366,8 @@ async def cmd_codec_server(settings: Settings) -> None:
     server = _codec_server(settings)
     server.start()
     print(f"Codec server on {server.url}; give it to the Temporal Web UI as its codec endpoint. Ctrl-C stops.")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        await _stop_on_signals().wait()
     finally:
         server.stop()
 

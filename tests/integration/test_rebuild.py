@@ -11,7 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from casework.rebuild import rebuild_read_model
 from deploy.temporal import LocalTemporal
 from store.register import CaseRegister
 from tests.conftest import free_port
+from tests.workflow.harness import complaint_fields
 from workers.client import connect
 from workers.settings import Settings
 from workers.worker import build_worker
@@ -82,19 +83,7 @@ async def stack(register: CaseRegister, database_url: str, tmp_path: Path) -> As
 
 async def _file(s: Stack, n: int, **overrides: Any) -> str:
     today = date.today()
-    raw: dict[str, Any] = dict(
-        cpr=f"0101901{n:03d}",
-        name=f"Borger {n}",
-        decision_ref=f"SAG-REBUILD-{n}",
-        decision_received=today - timedelta(days=10),
-        received=today,
-        channel="written",
-        area="serviceloven § 83",
-        kind="realitet",
-        text="Jeg klager over afgørelsen.",
-        actor="sb01",
-    )
-    raw.update(overrides)
+    raw = complaint_fields(today, name=f"Borger {n}", decision_ref=f"SAG-REBUILD-{n}", **overrides)
     receipt = await operations.file_complaint(
         s.client, s.register, s.settings, operations.parse_filing(raw), today=today
     )

@@ -32,6 +32,25 @@ def a_cpr() -> str:
     return f"010190{next(_cpr_serials):04d}"
 
 
+def complaint_fields(today: date, **overrides: Any) -> dict[str, Any]:
+    """A well-formed complaint received today about a decision received ten days ago, as `parse_filing`
+    takes it; each call is a new party and a new decision unless overridden."""
+    raw: dict[str, Any] = dict(
+        cpr=a_cpr(),
+        name="Karen Testborger",
+        decision_ref=f"SAG-{uuid.uuid4().hex[:8]}",
+        decision_received=today - timedelta(days=10),
+        received=today,
+        channel="written",
+        area="serviceloven § 83",
+        kind="realitet",
+        text="Jeg klager over afgørelsen om hjemmehjælp.",
+        actor="sb01",
+    )
+    raw.update(overrides)
+    return raw
+
+
 @dataclass
 class Case:
     harness: "Harness"
@@ -106,21 +125,7 @@ class Harness:
         return (await self.env.get_current_time()).astimezone(COPENHAGEN).date()
 
     async def filing(self, **overrides: Any) -> dict[str, Any]:
-        today = await self.today()
-        raw: dict[str, Any] = dict(
-            cpr=a_cpr(),
-            name="Karen Testborger",
-            decision_ref=f"SAG-{uuid.uuid4().hex[:8]}",
-            decision_received=today - timedelta(days=10),
-            received=today,
-            channel="written",
-            area="serviceloven § 83",
-            kind="realitet",
-            text="Jeg klager over afgørelsen om hjemmehjælp.",
-            actor="sb01",
-        )
-        raw.update(overrides)
-        return raw
+        return complaint_fields(await self.today(), **overrides)
 
     async def file(self, **overrides: Any) -> Case:
         raw = await self.filing(**overrides)
@@ -144,4 +149,4 @@ class Harness:
         return await self.env.get_current_time()
 
 
-__all__ = ["Harness", "Case", "ComplaintWorkflow", "a_cpr"]
+__all__ = ["Harness", "Case", "ComplaintWorkflow", "a_cpr", "complaint_fields"]
