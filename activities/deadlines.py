@@ -89,15 +89,6 @@ class DeadlineActivities:
     def __init__(self, profile: CalendarProfile) -> None:
         self._profile = profile
 
-    def _judge(self, received: date, decision_received: date, late_reason: bool) -> timeliness.Timeliness:
-        return timeliness.assess(
-            received,
-            strict=deadlines.klagefrist(decision_received, CalendarProfile.STRICT),
-            lenient=deadlines.klagefrist(decision_received, CalendarProfile.LENIENT),
-            suspended_because=None,
-            late_reason_given=late_reason,
-        )
-
     @activity.defn
     async def intake_deadlines(self, question: IntakeQuestion) -> IntakeDeadlines:
         filing = question.filing
@@ -111,9 +102,18 @@ class DeadlineActivities:
             return IntakeDeadlines(
                 klagefrist=None, genvurdering=genvurdering, late=False, timeliness=verdict.explanation
             )
-        verdict = self._judge(filing.received, decision.received, filing.late_reason_given)
+        # Judged in both profiles (§2.4 A″: between them is "timely – verify"); the case keeps its own.
+        strict = deadlines.klagefrist(decision.received, CalendarProfile.STRICT)
+        lenient = deadlines.klagefrist(decision.received, CalendarProfile.LENIENT)
+        verdict = timeliness.assess(
+            filing.received,
+            strict=strict,
+            lenient=lenient,
+            suspended_because=None,
+            late_reason_given=filing.late_reason_given,
+        )
         return IntakeDeadlines(
-            klagefrist=timed(deadlines.klagefrist(decision.received, self._profile)),
+            klagefrist=timed(strict if self._profile == CalendarProfile.STRICT else lenient),
             genvurdering=genvurdering,
             late=verdict.late,
             timeliness=verdict.explanation,

@@ -6,8 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -18,7 +29,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import deadlines
-from domain.calendar import CalendarYearUnknown
+from domain.calendar import CalendarProfile, CalendarYearUnknown
 from domain.identity import CASE_ID, InvalidCpr, case_id_for, normalise_cpr
 from domain.models import (
     AktindsigtAnswered,
@@ -39,7 +50,14 @@ from domain.models import (
     StepResult,
     Withdrawn,
 )
-from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, Phase, RepresentativeKind
+from domain.timeliness import suspension_ground
+from domain.vocabulary import (
+    ComplaintChannel,
+    ComplaintKind,
+    DecisionDelivery,
+    Phase,
+    RepresentativeKind,
+)
 from store.register import CaseRegister, PartyRecord
 from workers.settings import Settings
 from workflows import search_attributes as sa
@@ -114,14 +132,18 @@ def parse_filing(raw: dict[str, Any]) -> FilingRequest:
 
 def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedAbout:
     received = request.decision_received
-    if received is None:
-        assert request.decision_sent is not None
-        try:
+    try:
+        if received is None:
+            assert request.decision_sent is not None
             received = deadlines.presumed_receipt(
                 request.decision_sent, request.decision_delivery, settings.calendar_profile
             ).due
-        except CalendarYearUnknown as error:
-            raise CaseworkError(str(error)) from None
+        # Where the klagefrist runs, its year must be in the calendar: refused here rather than in the
+        # intake activity, where it would be retried for ever.
+        if suspension_ground(request.decision_delivery, request.klagevejledning_given) is None:
+            deadlines.klagefrist(received, CalendarProfile.LENIENT)
+    except CalendarYearUnknown as error:
+        raise CaseworkError(str(error)) from None
     if received > request.received and request.decision_sent is None:
         # Paper post may arrive before the presumed day; a stated receipt after the complaint cannot be.
         raise CaseworkError(

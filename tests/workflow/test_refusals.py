@@ -154,3 +154,20 @@ async def test_a_complaint_received_in_the_future_is_refused(harness: Harness) -
     with pytest.raises(CaseworkError, match="future"):
         await harness.file_raw(raw)
     assert await operations.list_cases(harness.register) == []
+
+
+async def test_a_decision_outside_the_calendar_years_is_refused_before_anything_is_stored(harness: Harness) -> None:
+    from datetime import date
+
+    raw = await harness.filing(decision_received=date(2013, 5, 1))
+    with pytest.raises(CaseworkError, match="2013"):
+        await harness.file_raw(raw)
+    assert await operations.list_cases(harness.register) == []
+
+
+async def test_an_old_decision_without_klagevejledning_is_accepted_because_no_frist_runs(harness: Harness) -> None:
+    from datetime import date
+
+    case = await harness.file(decision_received=date(2013, 5, 1), klagevejledning_given=False)
+    view = await case.view()
+    assert (view.late, "klagefrist" in view.deadlines) == (False, False)
