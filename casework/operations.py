@@ -366,6 +366,22 @@ async def erase_personal_data(
     return {"case_id": case_id, "erased": True, "already_erased": not erased_now}
 
 
+QUERY_TIMEOUT = timedelta(seconds=5)
+QUERY_ATTEMPTS = 3
+
+
 async def live_view(client: Client, case_id: str) -> CaseView:
-    """The workflow's own state (a query), for comparing with the read model."""
-    return await client.get_workflow_handle(case_id).query(ComplaintWorkflow.view, result_type=CaseView)
+    """The workflow's own state (a query), for comparing with the read model.
+
+    A query sent while the workflow continues as new can go unanswered (seen on the time-skipping server:
+    "query deadline exceeded" after 30 s, then the next query is answered). A query changes nothing, so it
+    is asked again after a short deadline instead of waiting out the server's.
+    """
+    handle = client.get_workflow_handle(case_id)
+    for _ in range(QUERY_ATTEMPTS - 1):
+        try:
+            return await handle.query(ComplaintWorkflow.view, result_type=CaseView, rpc_timeout=QUERY_TIMEOUT)
+        except RPCError as error:
+            if error.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+                raise
+    return await handle.query(ComplaintWorkflow.view, result_type=CaseView, rpc_timeout=QUERY_TIMEOUT)
