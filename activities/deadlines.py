@@ -4,17 +4,40 @@ dates it was given (brief: determinism)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from domain import deadlines, timeliness
 from domain.calendar import CalendarProfile
+from domain.calendar_answers import (
+    AktindsigtClosed,
+    AktindsigtCloseQuestion,
+    AktindsigtOpened,
+    IntakeDeadlines,
+    IntakeQuestion,
+    Moment,
+    NewDecisionDeadlines,
+    ReceivedDeadlines,
+    ReceivedQuestion,
+    StandingConfirmed,
+)
 from domain.deadlines import Deadline
-from domain.models import AktindsigtRequest, ComplaintFiling, Model, TimedDeadline
+from domain.errors import CalendarError
+from domain.models import TimedDeadline
+from domain.vocabulary import DeadlineName
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# The failure type the workflow turns into a refused step (workflows/complaint.py).
+CALENDAR_ERROR = "CalendarError"
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def local_date(at: datetime) -> date:
@@ -26,63 +49,19 @@ def timed(deadline: Deadline) -> TimedDeadline:
     return TimedDeadline(deadline=deadline, ends_at=deadlines.end_of_day_utc(deadline.due))
 
 
-class IntakeDeadlines(Model):
-    klagefrist: TimedDeadline | None  # None when the frist does not run (§2.6 suspension grounds)
-    genvurdering: TimedDeadline
-    late: bool
-    timeliness: list[str]
+def final_on_calendar_error(compute: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """A date the calendar cannot count gives the same error on every attempt: fail at once, without
+    retries, so the step that asked is refused with the message instead of holding its case's lock for
+    ever (a retrying activity inside an update handler freezes every timer and step of the case)."""
 
+    @functools.wraps(compute)
+    async def compute_once(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await compute(*args, **kwargs)
+        except CalendarError as error:
+            raise ApplicationError(str(error), type=CALENDAR_ERROR, non_retryable=True) from None
 
-class ReceivedDeadlines(Model):
-    """A complaint received in a later round (after hjemvisning and a new decision)."""
-
-    received: date
-    genvurdering: TimedDeadline
-    late: bool
-    timeliness: list[str]
-
-
-class AktindsigtOpened(Model):
-    requested: date
-    answer_due: TimedDeadline
-
-
-class AktindsigtClosed(Model):
-    answered: date
-    moved: TimedDeadline  # the klagefrist or genvurdering deadline after the interruption
-
-
-class NewDecisionDeadlines(Model):
-    decision_received: date
-    klagefrist: TimedDeadline
-
-
-class IntakeQuestion(Model):
-    filing: ComplaintFiling
-
-
-class ReceivedQuestion(Model):
-    at: datetime
-    klagefrist: TimedDeadline
-
-
-class Moment(Model):
-    """When a step happened; the activity turns it into a Danish calendar day."""
-
-    at: datetime
-
-
-class AktindsigtCloseQuestion(Model):
-    at: datetime
-    request: AktindsigtRequest
-    klagefrist: TimedDeadline | None
-    complaint_received: date
-    earlier_pauses: list[tuple[date, date]]
-
-
-class StandingConfirmed(Model):
-    confirmed: date
-    genvurdering: TimedDeadline
+    return compute_once
 
 
 class DeadlineActivities:
@@ -90,6 +69,7 @@ class DeadlineActivities:
         self._profile = profile
 
     @activity.defn
+    @final_on_calendar_error
     async def intake_deadlines(self, question: IntakeQuestion) -> IntakeDeadlines:
         filing = question.filing
         decision = filing.decision
@@ -120,6 +100,7 @@ class DeadlineActivities:
         )
 
     @activity.defn
+    @final_on_calendar_error
     async def received_deadlines(self, question: ReceivedQuestion) -> ReceivedDeadlines:
         received = local_date(question.at)
         # Judged against the klagefrist the citizen was given in the new decision (already interrupted by
@@ -136,16 +117,20 @@ class DeadlineActivities:
         )
 
     @activity.defn
+    @final_on_calendar_error
     async def aktindsigt_opened(self, question: Moment) -> AktindsigtOpened:
         requested = local_date(question.at)
         return AktindsigtOpened(requested=requested, answer_due=timed(deadlines.aktindsigt_answer_due(requested)))
 
     @activity.defn
+    @final_on_calendar_error
     async def aktindsigt_closed(self, question: AktindsigtCloseQuestion) -> AktindsigtClosed:
         answered = local_date(question.at)
         request = question.request
-        if request.interrupts == "klagefrist":
-            assert question.klagefrist is not None
+        if request.interrupts == DeadlineName.KLAGEFRIST:
+            if question.klagefrist is None:
+                raise ApplicationError("An aktindsigt request interrupting the klagefrist needs the klagefrist",
+                                       non_retryable=True)
             moved = deadlines.klagefrist_after_aktindsigt(
                 question.klagefrist.deadline, request.requested, answered, self._profile
             )
@@ -155,6 +140,7 @@ class DeadlineActivities:
         return AktindsigtClosed(answered=answered, moved=timed(moved))
 
     @activity.defn
+    @final_on_calendar_error
     async def standing_confirmed(self, question: Moment) -> StandingConfirmed:
         # klagesag's policy (domain.md §7, [UNVERIFIED]): the original receipt still decides timeliness,
         # but the 4 weeks of genvurdering run from the day the kommune may act on the complaint.
@@ -162,6 +148,7 @@ class DeadlineActivities:
         return StandingConfirmed(confirmed=confirmed, genvurdering=timed(deadlines.genvurdering_due(confirmed)))
 
     @activity.defn
+    @final_on_calendar_error
     async def new_decision_deadlines(self, question: Moment) -> NewDecisionDeadlines:
         # The new decision is sent by Digital Post the day it is made: received the same day (R7).
         received = local_date(question.at)

@@ -48,7 +48,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.channel import OutboxFolder
 from casework import operations
-from casework.operations import CaseworkError
+from domain.errors import Refused
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
 from domain.models import CaseView
@@ -246,7 +246,7 @@ def make_scripts(n: int, seed: int, run_token: str, today: date) -> list[Script]
 
 def transient(error: BaseException) -> str | None:
     """A short name for an error worth retrying (a server restarting, a lost answer), else None."""
-    if isinstance(error, CaseworkError):
+    if isinstance(error, Refused):
         return None
     if isinstance(error, RPCTimeoutOrCancelledError):
         return "rpc-timeout"
@@ -290,7 +290,7 @@ async def with_retries(stats: Stats, what: str, op: Callable[[], Awaitable[T]], 
             if took > 20:
                 stats.slow_ops.append((round(took, 1), what, ",".join(retried_for)))
             return result
-        except CaseworkError as error:
+        except Refused as error:
             if retried_for:
                 raise StepRefusedAfterRetry(f"{what}: refused after {len(retried_for)} retries "
                                             f"({', '.join(sorted(set(retried_for)))}): {error}") from error
@@ -484,7 +484,7 @@ async def drive_one(
                 if sum(1 for h in view.history if h.step == name) < wanted:
                     raise
                 stats.refused_though_applied.append(f"{receipt.case_id} (#{script.index}) step {n} {name}: {refused}")
-    except (CaseworkError, StepRefusedAfterRetry, TimeoutError) as error:
+    except (Refused, StepRefusedAfterRetry, TimeoutError) as error:
         driven.error = f"{type(error).__name__}: {error}"
     except Exception as error:  # noqa: BLE001 - report, do not abort the whole run
         driven.error = f"unexpected {type(error).__name__}: {error!r}"

@@ -1,5 +1,6 @@
-"""What a caseworker or supervisor can do with a complaint, for every front end (the CLI today, the HTTP
-API later): file it, take a step, look it up, list cases. Errors are typed and say how to fix the input."""
+"""What a caseworker or supervisor can do with a complaint, for every front end (the CLI and the HTTP
+API): file it, take a step, look it up, list cases. Errors are typed (domain/errors.py) and say how to fix
+the input."""
 
 from __future__ import annotations
 
@@ -29,26 +30,18 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import deadlines
-from domain.calendar import CalendarProfile, CalendarYearUnknown
+from domain import steps
+from domain.calendar import CalendarProfile
+from domain.errors import CaseNotFound, InvalidInput, Refused, StepRefused
 from domain.identity import CASE_ID, InvalidCpr, case_id_for, normalise_cpr
 from domain.models import (
-    AktindsigtAnswered,
-    AktindsigtRequested,
-    AnkestyrelsenDecided,
-    AnkestyrelsenReceived,
     CaseView,
     ComplaintFiling,
-    ComplaintReceivedAgain,
     DecisionComplainedAbout,
-    EscalationRequested,
     FilingReceipt,
-    FuldmagtReceived,
-    GenvurderingDone,
-    NewDecisionMade,
     Representative,
     Step,
     StepResult,
-    Withdrawn,
 )
 from domain.timeliness import suspension_ground
 from domain.vocabulary import (
@@ -62,14 +55,6 @@ from store.register import CaseRegister, PartyRecord
 from workers.settings import Settings
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintStart, ComplaintWorkflow
-
-
-class CaseworkError(Exception):
-    """The request was refused; the message says what was wrong and how to fix it."""
-
-
-class CaseNotFound(CaseworkError):
-    pass
 
 
 class FilingRequest(BaseModel):
@@ -125,28 +110,24 @@ def parse_filing(raw: dict[str, Any]) -> FilingRequest:
     try:
         return FilingRequest.model_validate(raw)
     except ValidationError as error:
-        raise CaseworkError(_plain(error)) from None
+        raise InvalidInput(_plain(error)) from None
     except InvalidCpr as error:
-        raise CaseworkError(f"cpr: {error}") from None
+        raise InvalidInput(f"cpr: {error}") from None
 
 
 def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedAbout:
     received = request.decision_received
-    try:
-        if received is None:
-            assert request.decision_sent is not None
-            received = deadlines.presumed_receipt(
-                request.decision_sent, request.decision_delivery, settings.calendar_profile
-            ).due
-        # Where the klagefrist runs, its year must be in the calendar: refused here rather than in the
-        # intake activity, where it would be retried for ever.
-        if suspension_ground(request.decision_delivery, request.klagevejledning_given) is None:
-            deadlines.klagefrist(received, CalendarProfile.LENIENT)
-    except CalendarYearUnknown as error:
-        raise CaseworkError(str(error)) from None
+    if received is None:
+        received = deadlines.presumed_receipt(
+            request.decision_sent, request.decision_delivery, settings.calendar_profile  # type: ignore[arg-type]
+        ).due
+    # Where the klagefrist runs, its year must be in the calendar: refused here (CalendarError) rather
+    # than in the intake activity.
+    if suspension_ground(request.decision_delivery, request.klagevejledning_given) is None:
+        deadlines.klagefrist(received, CalendarProfile.LENIENT)
     if received > request.received and request.decision_sent is None:
         # Paper post may arrive before the presumed day; a stated receipt after the complaint cannot be.
-        raise CaseworkError(
+        raise InvalidInput(
             "decision_received is after the complaint was received: a complaint cannot precede the decision."
         )
     return DecisionComplainedAbout(
@@ -160,7 +141,7 @@ def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedA
 def _check_not_future(day: date, what: str, today: date | None) -> None:
     tomorrow = (today or datetime.now(timezone.utc).date()) + timedelta(days=1)
     if day > tomorrow:
-        raise CaseworkError(f"{what} {day.isoformat()} lies in the future; give the day it actually happened.")
+        raise InvalidInput(f"{what} {day.isoformat()} lies in the future; give the day it actually happened.")
 
 
 async def file_complaint(
@@ -231,57 +212,55 @@ async def file_complaint(
             ComplaintWorkflow.file_complaint, filing, start_workflow_operation=start, id=update_id
         )
     except WorkflowUpdateFailedError as error:
-        raise CaseworkError(_cause(error)) from None
+        raise _refusal(error) from None
 
 
-STEPS: dict[str, tuple[Any, type[Step]]] = {
-    "aktindsigt-requested": (ComplaintWorkflow.aktindsigt_requested, AktindsigtRequested),
-    "aktindsigt-answered": (ComplaintWorkflow.aktindsigt_answered, AktindsigtAnswered),
-    "fuldmagt-received": (ComplaintWorkflow.fuldmagt_received, FuldmagtReceived),
-    "genvurdering": (ComplaintWorkflow.genvurdering, GenvurderingDone),
-    "ankestyrelsen-received": (ComplaintWorkflow.ankestyrelsen_received, AnkestyrelsenReceived),
-    "ankestyrelsen-outcome": (ComplaintWorkflow.ankestyrelsen_outcome, AnkestyrelsenDecided),
-    "new-decision": (ComplaintWorkflow.new_decision, NewDecisionMade),
-    "complaint-received": (ComplaintWorkflow.complaint_received, ComplaintReceivedAgain),
-    "withdraw": (ComplaintWorkflow.withdraw, Withdrawn),
-    "escalate": (ComplaintWorkflow.escalate, EscalationRequested),
-}
-
-
-def _cause(error: WorkflowUpdateFailedError) -> str:
+def _refusal(error: WorkflowUpdateFailedError) -> Refused:
+    """The workflow's refusal as the error type it was raised with (StepRefused crosses Temporal by name)."""
     cause = error.cause
     while cause is not None and not isinstance(cause, ApplicationError):
         cause = cause.__cause__
-    return cause.message if isinstance(cause, ApplicationError) else str(error.cause or error)
+    if not isinstance(cause, ApplicationError):
+        return Refused(str(error.cause or error))
+    return StepRefused(cause.message) if cause.type == StepRefused.__name__ else Refused(cause.message)
 
 
 def check_case_id(case_id: str) -> None:
     if not CASE_ID.match(case_id):
-        raise CaseworkError(f"'{case_id}' is not a case id; case ids look like KS-0101-ABCDEFGHIJKLM.")
+        raise InvalidInput(f"'{case_id}' is not a case id; case ids look like KS-0101-ABCDEFGHIJKLM.")
+
+
+def parse_step(step_name: str, fields: dict[str, Any]) -> Step:
+    """A step as a person gave it, checked strictly: an unknown field is refused here (the models that
+    travel in Temporal ignore unknown fields, so they can evolve)."""
+    spec = steps.spec_for(step_name)
+    unknown = sorted(set(fields) - set(spec.model.model_fields))
+    if unknown:
+        raise InvalidInput(
+            f"'{step_name}' takes no field {', '.join(unknown)}; it takes: {', '.join(spec.model.model_fields)}."
+        )
+    try:
+        return spec.model.model_validate(fields)
+    except ValidationError as error:
+        raise InvalidInput(_plain(error)) from None
 
 
 async def take_step(
     client: Client, case_id: str, step_name: str, fields: dict[str, Any], *, update_id: str | None = None
 ) -> StepResult:
-    """Send one caseworker step; a step the phase or the law refuses raises CaseworkError and leaves the
+    """Send one caseworker step; a step the phase or the law refuses raises StepRefused and leaves the
     case unchanged (the validator rejects it before it reaches history).
 
     A caller that retries after a lost answer passes the same `update_id`: Temporal then returns the
     first outcome instead of applying the step twice.
     """
     check_case_id(case_id)
-    if step_name not in STEPS:
-        raise CaseworkError(f"Unknown step '{step_name}'; the steps are: {', '.join(STEPS)}.")
-    update, model = STEPS[step_name]
-    try:
-        step = model.model_validate(fields)
-    except ValidationError as error:
-        raise CaseworkError(_plain(error)) from None
+    step = parse_step(step_name, fields)
     handle = client.get_workflow_handle(case_id)
     try:
-        return await handle.execute_update(update, step, id=update_id, result_type=StepResult)
+        return await handle.execute_update(steps.spec_for(step_name).update, step, id=update_id, result_type=StepResult)
     except WorkflowUpdateFailedError as error:
-        raise CaseworkError(_cause(error)) from None
+        raise _refusal(error) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise CaseNotFound(f"No open case {case_id}; check the id with 'klagesag cases'.") from None
@@ -330,7 +309,7 @@ async def list_cases(
 ) -> list[dict[str, Any]]:
     now = now or datetime.now(timezone.utc)
     if stuck_days is not None and stuck_days < 1:
-        raise CaseworkError("--days must be a whole number of days, 1 or more.")
+        raise InvalidInput("--days must be a whole number of days, 1 or more.")
     stuck_since = now - timedelta(days=stuck_days) if stuck_days is not None else None
     rows = await register.list_cases(kommune=kommune, overdue=overdue, stuck_since=stuck_since, now=now)
     return _json_rows(rows)
@@ -344,16 +323,16 @@ async def erase_personal_data(
     unreadable, and the outbox copies of the letters are deleted."""
     check_case_id(case_id)
     if not actor.strip() or len(reason.strip()) < 3:
-        raise CaseworkError("Erasure needs --actor and a --reason (at least 3 characters) for the record.")
+        raise InvalidInput("Erasure needs --actor and a --reason (at least 3 characters) for the record.")
     view = await register.case_view(case_id)
     if view is None:
         raise CaseNotFound(f"No case {case_id}; check the id with 'klagesag cases'.")
     if not view.phase.is_terminal:
-        raise CaseworkError(f"Case {case_id} is still {view.phase.value}; personal data is kept while it is open.")
+        raise Refused(f"Case {case_id} is still {view.phase.value}; personal data is kept while it is open.")
     now = now or datetime.now(timezone.utc)
     ends = (view.last_step_at or now) + timedelta(days=settings.retention_days)
     if now < ends:
-        raise CaseworkError(
+        raise Refused(
             f"The retention period of case {case_id} ends {ends.date().isoformat()} "
             f"({settings.retention_days} days after its last step, KLAGESAG_RETENTION_DAYS)."
         )

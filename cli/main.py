@@ -17,24 +17,23 @@ from datetime import date
 from typing import Any, NoReturn
 
 from casework import operations
-from casework.operations import CaseworkError
 from cli import render
-from domain.calendar import CalendarProfile, CalendarYearUnknown
-from domain.deadlines import DeadlineInputError, frist_report
-from domain.vocabulary import (
-    AnkestyrelsenOutcome,
-    ComplaintChannel,
-    ComplaintKind,
-    DecisionDelivery,
-    EscalationRoute,
-    GenvurderingResult,
-    NewDecisionResult,
-    RepresentativeKind,
-)
+from domain import steps
+from domain.calendar import CalendarProfile
+from domain.deadlines import frist_report
+from domain.errors import InvalidInput, KlagesagError, Refused, SettingsError, Unavailable
+from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, RepresentativeKind
 from workers.settings import Settings
 
-EXIT_REFUSED = 2  # bad input or a step the law or phase does not allow
+EXIT_REFUSED = 2  # bad input, a bad setting, or a step the law or phase does not allow
 EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
+# By type, most specific first; the first line of each message says what kind of failure it was.
+EXIT_CODES: tuple[tuple[type[KlagesagError], str, int], ...] = (
+    (Refused, "refused", EXIT_REFUSED),
+    (SettingsError, "bad setting", EXIT_REFUSED),
+    (Unavailable, "unavailable", EXIT_UNAVAILABLE),
+    (KlagesagError, "error", 1),
+)
 
 
 def _one_line(message: str) -> str:
@@ -100,26 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     step = sub.add_parser("step", help="take a caseworker step on a case")
     step.add_argument("case_id")
-    steps = step.add_subparsers(dest="step", required=True, parser_class=OneLineParser)
-    for name in ("aktindsigt-requested", "aktindsigt-answered", "fuldmagt-received", "complaint-received", "withdraw"):
-        _add_step_arguments(steps.add_parser(name))
-    genvurdering = steps.add_parser("genvurdering")
-    genvurdering.add_argument("--result", required=True, choices=_choices(GenvurderingResult))
-    _add_step_arguments(genvurdering)
-    received = steps.add_parser("ankestyrelsen-received")
-    received.add_argument("--journal", required=True, help="Ankestyrelsen's journalnummer")
-    _add_step_arguments(received)
-    outcome = steps.add_parser("ankestyrelsen-outcome")
-    outcome.add_argument("--outcome", required=True, choices=_choices(AnkestyrelsenOutcome))
-    _add_step_arguments(outcome)
-    new_decision = steps.add_parser("new-decision")
-    new_decision.add_argument("--result", required=True, choices=_choices(NewDecisionResult))
-    _add_step_arguments(new_decision)
-
-    escalate = sub.add_parser("escalate", help="escalate a case (borgmester, tilsyn, ombudsmand, ...)")
-    escalate.add_argument("case_id")
-    escalate.add_argument("--to", required=True, choices=_choices(EscalationRoute))
-    _add_step_arguments(escalate)
+    step_commands = step.add_subparsers(dest="step", required=True, parser_class=OneLineParser)
+    for spec in steps.STEPS:
+        if spec.cli_command == "step":
+            command = step_commands.add_parser(spec.name, help=spec.help)
+        else:
+            command = sub.add_parser(spec.cli_command, help=spec.help)
+            command.add_argument("case_id")
+        command.set_defaults(step_spec=spec)
+        for field in spec.fields:
+            choices = _choices(field.choices) if field.choices else None
+            command.add_argument(field.flag, dest=field.name, required=True, choices=choices, help=field.help)
+        _add_step_arguments(command)
 
     show = sub.add_parser("show", help="everything about one case")
     show.add_argument("case_id")
@@ -151,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for command in sub.choices.values():
         command.add_argument("--json", action="store_true", help="machine-readable output")
-    for command in steps.choices.values():
+    for command in step_commands.choices.values():
         command.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
@@ -166,17 +157,14 @@ def _print(data: Any, as_json: bool, text: str) -> None:
 def cmd_frist(args: argparse.Namespace, settings: Settings) -> None:
     profile = CalendarProfile(args.profile) if args.profile else settings.calendar_profile
     if args.aktindsigt_answered and not args.aktindsigt_requested:
-        raise CaseworkError("--aktindsigt-answered needs --aktindsigt-requested (an answer follows a request).")
-    try:
-        report = frist_report(
-            args.received,
-            aktindsigt_requested=args.aktindsigt_requested,
-            aktindsigt_answered=args.aktindsigt_answered,
-            complaint_received=args.complaint_received,
-            profile=profile,
-        )
-    except (DeadlineInputError, CalendarYearUnknown) as error:
-        raise CaseworkError(str(error)) from None
+        raise InvalidInput("--aktindsigt-answered needs --aktindsigt-requested (an answer follows a request).")
+    report = frist_report(
+        args.received,
+        aktindsigt_requested=args.aktindsigt_requested,
+        aktindsigt_answered=args.aktindsigt_answered,
+        complaint_received=args.complaint_received,
+        profile=profile,
+    )
     data: dict[str, Any] = {"profile": profile.value}
     for name, deadline in report.items():
         data[name] = deadline.due.isoformat() if deadline else None
@@ -204,10 +192,6 @@ async def _with_client(settings: Settings):
         raise Unavailable(
             f"cannot reach Temporal at {settings.temporal_address} ({type(error).__name__}); is 'klagesag up' running?"
         ) from None
-
-
-class Unavailable(Exception):
-    pass
 
 
 async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
@@ -240,24 +224,20 @@ async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
     _print(receipt.model_dump(mode="json"), args.json, render.receipt(receipt))
 
 
-def _step_fields(args: argparse.Namespace) -> dict[str, Any]:
+def _step_fields(args: argparse.Namespace, spec: steps.StepSpec) -> dict[str, Any]:
     fields: dict[str, Any] = {"actor": args.actor, "reason": args.reason}
-    if getattr(args, "result", None):
-        fields["result"] = _enum_value(args.result)
-    if getattr(args, "journal", None):
-        fields["journal_number"] = args.journal
-    if getattr(args, "outcome", None):
-        fields["outcome"] = _enum_value(args.outcome)
-    if getattr(args, "to", None):
-        fields["route"] = _enum_value(args.to)
+    for field in spec.fields:
+        value = getattr(args, field.name)
+        fields[field.name] = _enum_value(value) if field.choices else value
     return fields
 
 
-async def cmd_step(args: argparse.Namespace, settings: Settings, step_name: str) -> None:
+async def cmd_step(args: argparse.Namespace, settings: Settings) -> None:
+    spec: steps.StepSpec = args.step_spec
     operations.check_case_id(args.case_id)
     client = await _with_client(settings)
-    result = await operations.take_step(client, args.case_id, step_name, _step_fields(args))
-    _print(result.model_dump(mode="json"), args.json, render.step_result(step_name, result))
+    result = await operations.take_step(client, args.case_id, spec.name, _step_fields(args, spec))
+    _print(result.model_dump(mode="json"), args.json, render.step_result(spec.name, result))
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> None:
@@ -303,7 +283,7 @@ async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
         await register.close()
     _print(report.as_dict(), args.json, report.summary())
     if report.failures:
-        raise CaseworkError(
+        raise Refused(
             f"{len(report.failures)} of {report.cases_seen} cases not rebuilt; first: {report.failures[0]}"
         )
 
@@ -377,10 +357,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         cmd_frist(args, settings)
     elif args.command == "file":
         await cmd_file(args, settings)
-    elif args.command == "step":
-        await cmd_step(args, settings, args.step)
-    elif args.command == "escalate":
-        await cmd_step(args, settings, "escalate")
+    elif hasattr(args, "step_spec"):
+        await cmd_step(args, settings)
     elif args.command == "show":
         await cmd_show(args, settings)
     elif args.command == "cases":
@@ -417,12 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
         asyncio.run(dispatch(args, settings))
-    except CaseworkError as error:
-        print(f"klagesag: refused: {_one_line(str(error))}", file=sys.stderr)
-        return EXIT_REFUSED
-    except Unavailable as error:
-        print(f"klagesag: unavailable: {_one_line(str(error))}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+    except KlagesagError as error:
+        what, code = next((what, code) for kind, what, code in EXIT_CODES if isinstance(error, kind))
+        print(f"klagesag: {what}: {_one_line(str(error))}", file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         return 130
     return 0

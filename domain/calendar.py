@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from domain.errors import CalendarError
+
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
@@ -68,7 +70,7 @@ class CalendarProfile(StrEnum):
     LENIENT = "lenient"  # + fredag efter Kr. himmelfart, 5/6, 24/12, 31/12 [R13; analogy]
 
 
-class CalendarYearUnknown(ValueError):
+class CalendarYearUnknown(CalendarError):
     """A date outside the years the holiday table covers; refusing beats computing a wrong frist."""
 
     def __init__(self, year: int) -> None:

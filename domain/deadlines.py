@@ -26,6 +26,7 @@ from domain.calendar import (
     non_working_reason,
     roll_forward,
 )
+from domain.errors import CalendarError
 from domain.vocabulary import DecisionDelivery
 
 __all__ = [
@@ -82,7 +83,7 @@ class Deadline(BaseModel):
     explanation: list[str]
 
 
-class DeadlineInputError(ValueError):
+class DeadlineInputError(CalendarError):
     """The dates given cannot have happened in that order; the message says what to correct."""
 
 

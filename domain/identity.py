@@ -8,11 +8,13 @@ import hmac
 import re
 from datetime import date
 
+from domain.errors import InvalidInput
+
 _CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
 KOMMUNE_CODE = re.compile(r"^[0-9]{4}$")
 
 
-class InvalidCpr(ValueError):
+class InvalidCpr(InvalidInput):
     """A CPR number that is not ten digits forming a real birth date (CPR-loven § 3)."""
 
 

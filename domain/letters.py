@@ -37,7 +37,9 @@ def dansk_frist(d: date) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # LetterFacts travels in Temporal payloads: unknown fields from a newer worker are ignored
+    # (domain/models.py Model).
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Recipient(_Frozen):

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.deadlines import Deadline
 from domain.vocabulary import (
     AnkestyrelsenOutcome,
+    CaseOutcome,
+    DeadlineName,
     ComplaintChannel,
     ComplaintKind,
     DecisionDelivery,
@@ -30,7 +32,14 @@ from domain.letters import LetterFacts
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Base of every model that travels in Temporal payloads.
+
+    Unknown fields are ignored, not refused: a history written by a newer worker (one that added a
+    field) must still load in an older one during a rolling deploy, and an old history must load in a new
+    one (docs/changing-workflows.md). Input from people is checked strictly at the edge instead
+    (`casework.operations`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 # --- Filing ------------------------------------------------------------------------------------------
@@ -133,7 +142,7 @@ class StepResult(Model):
     case_id: str
     phase: Phase
     round: int
-    deadlines: dict[str, Deadline]
+    deadlines: dict[DeadlineName, Deadline]
 
 
 # --- State --------------------------------------------------------------------------------------------
@@ -151,7 +160,7 @@ class AktindsigtRequest(Model):
     requested: date
     answer_due: TimedDeadline
     answered: date | None = None
-    interrupts: Literal["klagefrist", "genvurdering"]
+    interrupts: DeadlineName  # the klagefrist or the genvurdering
 
 
 class HistoryEntry(Model):
@@ -231,18 +240,18 @@ Effect = Annotated[Union[SendLetter, LogEscalation, RecordWarning, ForwardCase],
 class CaseState(BaseModel):
     """Everything the workflow knows about one complaint; carried over continue-as-new."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")  # see Model
 
     filing: ComplaintFiling
     phase: Phase = Phase.RECEIVED
     standing_confirmed: bool = True  # False while a sender without fuldmagt waits for one (§2.2 S2b)
     round: int = 1
     remand_count: int = 0
-    outcome: str | None = None
+    outcome: CaseOutcome | None = None
     late: bool = False  # received after the klagefrist without a suspension ground (domain.md §2.6)
     timeliness: list[str] = []  # the explanation of the timeliness check, Danish
     complaint_received: date | None = None  # this round's complaint: the genvurdering counts from it
-    deadlines: dict[str, TimedDeadline] = {}
+    deadlines: dict[DeadlineName, TimedDeadline] = {}
     aktindsigt: list[AktindsigtRequest] = []
     phase_entered_at: datetime | None = None
     journal_number: str | None = None
@@ -271,7 +280,7 @@ class CaseState(BaseModel):
         return [
             (a.requested, a.answered)
             for a in self.aktindsigt
-            if a.round == self.round and a.interrupts == "genvurdering" and a.answered is not None
+            if a.round == self.round and a.interrupts == DeadlineName.GENVURDERING and a.answered is not None
         ]
 
     def pending_aktindsigt(self) -> AktindsigtRequest | None:
@@ -294,7 +303,7 @@ class CaseView(Model):
     phase_danish: str
     round: int
     remand_count: int
-    outcome: str | None
+    outcome: CaseOutcome | None
     late: bool
     timeliness: list[str]
     overdue: bool
@@ -303,8 +312,8 @@ class CaseView(Model):
     received: date
     last_step_at: datetime | None
     next_deadline_at: datetime | None
-    next_deadline_kind: str | None
-    deadlines: dict[str, TimedDeadline]
+    next_deadline_kind: DeadlineName | None
+    deadlines: dict[DeadlineName, TimedDeadline]
     history: list[HistoryEntry]
     letters: list[str]
     escalations: list[EscalationEntry]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.errors import StepRefused  # every check raises it; readers of the rules look for it here
 from domain.models import (
     AnkestyrelsenDecided,
     AnkestyrelsenReceived,
@@ -36,10 +37,6 @@ def one_year_after(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + 1)
     except ValueError:
         return moment.replace(year=moment.year + 1, month=3, day=1)
-
-
-class StepRefused(ValueError):
-    """A caseworker step the current phase or the law does not allow."""
 
 
 def _phase_name(phase: Phase) -> str:

@@ -140,3 +140,27 @@ class WarningKind(StrEnum):
     AKTINDSIGT_OVERSKREDET = "aktindsigt_overskredet"  # 7 arbejdsdage passed without an answer
     ANKESTYRELSEN_LANG_VENTETID = "ankestyrelsen_lang_ventetid"  # long wait at Ankestyrelsen (R35)
     GENTAGEN_HJEMVISNING = "gentagen_hjemvisning"  # remand_count >= 2 (domain.md §2.5, policy)
+
+
+class DeadlineName(StrEnum):
+    """The deadlines a case can have running at once (domain.md §2.3)."""
+
+    KLAGEFRIST = "klagefrist"  # the citizen's 4 weeks to complain (rsl § 67)
+    GENVURDERING = "genvurdering"  # the kommune's 4 weeks to re-assess (rsl § 66)
+    AKTINDSIGT = "aktindsigt"  # the answer to a request for aktindsigt (FVL § 16 stk. 2, OFL § 36)
+
+
+class CaseOutcome(StrEnum):
+    """How a case ended (or where its last authority left it): the kommune's own endings and
+    Ankestyrelsen's outcomes, one vocabulary for the read model and the statistics."""
+
+    ENDELIG_AFGOERELSE = "endelig_afgoerelse"  # the new decision's klagefrist ran out without a complaint
+    FULDT_MEDHOLD = "fuldt_medhold"  # genvurdering gave the citizen full medhold (rsl § 66)
+    BEVILGET_EFTER_HJEMVISNING = "bevilget_efter_hjemvisning"  # the new decision after hjemvisning grants it
+    TILBAGETRUKKET = "tilbagetrukket"  # the citizen withdrew the complaint (§7)
+    STADFAESTET = AnkestyrelsenOutcome.STADFAESTET.value
+    AENDRET = AnkestyrelsenOutcome.AENDRET.value
+    OPHAEVET = AnkestyrelsenOutcome.OPHAEVET.value
+    AFVIST = AnkestyrelsenOutcome.AFVIST.value
+    BORTFALDET = AnkestyrelsenOutcome.BORTFALDET.value
+    HJEMVIST = AnkestyrelsenOutcome.HJEMVIST.value

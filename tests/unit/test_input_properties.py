@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from casework.operations import CaseworkError, FilingRequest, parse_filing
+from casework.operations import FilingRequest, parse_filing
+from domain.errors import Refused as CaseworkError
 from cli import main as cli
 from domain import rules
 from domain.deadlines import aktindsigt_answer_due

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from casework import operations
-from casework.operations import CaseworkError
+from domain.errors import Refused as CaseworkError
 from store.register import PartyErased
 from tests.workflow.harness import Case, Harness
 

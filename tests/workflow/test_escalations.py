@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from casework.operations import CaseworkError
+from domain.errors import Refused as CaseworkError
 from tests.workflow.harness import Harness
 
 

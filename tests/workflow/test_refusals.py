@@ -9,7 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from casework import operations
-from casework.operations import CaseNotFound, CaseworkError
+from domain.errors import CaseNotFound, Refused as CaseworkError
 from tests.workflow.harness import Case, Harness
 
 

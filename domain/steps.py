@@ -1,0 +1,233 @@
+"""The one table of caseworker steps.
+
+Each step is declared here once: its name, the Temporal update that carries it, its payload model, the rule
+that allows or refuses it, its command-line flags and who may take it. From this table come the workflow's
+update handlers and validators (workflows/complaint.py), the CLI's sub-commands (cli/main.py), the
+`casework` dispatch used by the CLI and the HTTP API, and the table in docs/steps.md
+(`python -m domain.steps > docs/steps.md`). How to add a step: docs/adding-a-step.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain import rules
+from domain.errors import InvalidInput
+from domain.models import (
+    AktindsigtAnswered,
+    AktindsigtRequested,
+    AnkestyrelsenDecided,
+    AnkestyrelsenReceived,
+    CaseState,
+    ComplaintReceivedAgain,
+    EscalationRequested,
+    FuldmagtReceived,
+    GenvurderingDone,
+    NewDecisionMade,
+    Step,
+    Withdrawn,
+)
+from domain.vocabulary import AnkestyrelsenOutcome, EscalationRoute, GenvurderingResult, NewDecisionResult
+
+Rule = Callable[[CaseState, Step, datetime], None]
+
+
+class Role(StrEnum):
+    SAGSBEHANDLER = "sagsbehandler"  # acts on the cases of their units
+    LEDER = "leder"  # sees and reassigns everything in the forvaltning, receives escalations
+    BORGERRAADGIVER = "borgerraadgiver"  # reads, registers and answers formal complaints
+    ADMIN = "admin"  # users and units
+
+
+CASEWORK = frozenset({Role.SAGSBEHANDLER, Role.LEDER})
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field a step carries beyond actor and reason, as the CLI and the forms ask for it."""
+
+    name: str  # the model's field
+    flag: str  # the CLI's option
+    help: str
+    label_da: str  # the form's label
+    choices: type[StrEnum] | None = None
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str  # the step's name in the CLI, the API, the history and the documentation
+    update: str  # the Temporal update's name: never rename it, running complaints' histories use it
+    model: type[Step]
+    rule: Rule
+    help: str  # English, for the CLI
+    label_da: str  # Danish, for the case page
+    fields: tuple[Field, ...] = ()
+    roles: frozenset[Role] = CASEWORK
+    cli_command: str = "step"  # "step" → `klagesag step CASE NAME`; otherwise a command of its own
+
+
+def _about_the_case(check: Callable[[CaseState], None]) -> Rule:
+    """A rule that depends on the case alone, not on what the step carries."""
+    return lambda state, step, now: check(state)
+
+
+def _about_the_step(check: Callable[[CaseState, Step], None]) -> Rule:
+    return lambda state, step, now: check(state, step)
+
+
+STEPS: tuple[StepSpec, ...] = (
+    StepSpec(
+        name="aktindsigt-requested",
+        update="aktindsigt_requested",
+        model=AktindsigtRequested,
+        rule=_about_the_case(rules.check_aktindsigt_requested),
+        help="the party asked for aktindsigt; pauses the running frist (FVL § 9, OFL § 36)",
+        label_da="Aktindsigt anmodet",
+    ),
+    StepSpec(
+        name="aktindsigt-answered",
+        update="aktindsigt_answered",
+        model=AktindsigtAnswered,
+        rule=_about_the_case(rules.check_aktindsigt_answered),
+        help="the aktindsigt request was answered; the paused frist runs again",
+        label_da="Aktindsigt besvaret",
+    ),
+    StepSpec(
+        name="fuldmagt-received",
+        update="fuldmagt_received",
+        model=FuldmagtReceived,
+        rule=_about_the_case(rules.check_fuldmagt_received),
+        help="the representative's fuldmagt arrived; the genvurdering clock starts (FVL § 8)",
+        label_da="Fuldmagt modtaget",
+    ),
+    StepSpec(
+        name="genvurdering",
+        update="genvurdering",
+        model=GenvurderingDone,
+        rule=_about_the_case(rules.check_genvurdering),
+        help="the kommune's genvurdering: fuldt medhold closes the case, otherwise it goes to Ankestyrelsen (rsl § 66)",
+        label_da="Genvurdering",
+        fields=(Field("result", "--result", "the genvurdering's result", "Resultat", GenvurderingResult),),
+    ),
+    StepSpec(
+        name="ankestyrelsen-received",
+        update="ankestyrelsen_received",
+        model=AnkestyrelsenReceived,
+        rule=_about_the_step(rules.check_ankestyrelsen_received),
+        help="Ankestyrelsen acknowledged the case with its journalnummer",
+        label_da="Kvittering fra Ankestyrelsen",
+        fields=(Field("journal_number", "--journal", "Ankestyrelsen's journalnummer", "Journalnummer"),),
+    ),
+    StepSpec(
+        name="ankestyrelsen-outcome",
+        update="ankestyrelsen_outcome",
+        model=AnkestyrelsenDecided,
+        rule=_about_the_step(rules.check_ankestyrelsen_outcome),
+        help="Ankestyrelsen's decision; hjemvisning sends the case back to the kommune",
+        label_da="Ankestyrelsens afgørelse",
+        fields=(Field("outcome", "--outcome", "Ankestyrelsen's outcome", "Udfald", AnkestyrelsenOutcome),),
+    ),
+    StepSpec(
+        name="new-decision",
+        update="new_decision",
+        model=NewDecisionMade,
+        rule=_about_the_case(rules.check_new_decision),
+        help="the kommune's new decision after hjemvisning; a new klagefrist unless it grants everything",
+        label_da="Ny afgørelse efter hjemvisning",
+        fields=(Field("result", "--result", "the new decision", "Afgørelse", NewDecisionResult),),
+    ),
+    StepSpec(
+        name="complaint-received",
+        update="complaint_received",
+        model=ComplaintReceivedAgain,
+        rule=_about_the_case(rules.check_complaint_received),
+        help="the citizen complains about the new decision: a new round starts",
+        label_da="Ny klage modtaget",
+    ),
+    StepSpec(
+        name="withdraw",
+        update="withdraw",
+        model=Withdrawn,
+        rule=_about_the_case(rules.check_withdraw),
+        help="the citizen withdrew the complaint",
+        label_da="Klagen er trukket tilbage",
+    ),
+    StepSpec(
+        name="escalate",
+        update="escalate",
+        model=EscalationRequested,
+        rule=rules.check_escalation,
+        help="escalate a case (borgmester, tilsyn, ombudsmand, ...) with the preconditions of domain.md §3",
+        label_da="Eskalér sagen",
+        fields=(Field("route", "--to", "where the case goes", "Til", EscalationRoute),),
+        roles=CASEWORK | {Role.BORGERRAADGIVER},
+        cli_command="escalate",
+    ),
+)
+
+BY_NAME: dict[str, StepSpec] = {spec.name: spec for spec in STEPS}
+_BY_MODEL: dict[type[Step], StepSpec] = {spec.model: spec for spec in STEPS}
+
+
+def spec_for(name: str) -> StepSpec:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise InvalidInput(f"Unknown step '{name}'; the steps are: {', '.join(BY_NAME)}.") from None
+
+
+def check_step(state: CaseState, step: Step, now: datetime) -> None:
+    """The one check of a step, run by the update's validator (before history) and again inside its
+    handler (an earlier update may have moved the case meanwhile): they can never disagree."""
+    rules.require_actor_and_reason(step)
+    _BY_MODEL[type(step)].rule(state, step, now)
+
+
+def allowed_steps(state: CaseState, now: datetime) -> list[StepSpec]:
+    """The steps the law and the phase allow now, judged by the same rules as the validators. A step
+    that carries a choice is probed with its first value (escalation: the leder, always open); the rule
+    judges the value actually chosen when the step is taken."""
+    allowed = []
+    for spec in STEPS:
+        try:
+            spec.rule(state, _probe(spec), now)
+        except rules.StepRefused:
+            continue
+        allowed.append(spec)
+    return allowed
+
+
+def _probe(spec: StepSpec) -> Step:
+    values: dict[str, object] = {"actor": "probe", "reason": "probe"}
+    for field in spec.fields:
+        values[field.name] = next(iter(field.choices)) if field.choices else "00-000000"
+    return spec.model.model_validate(values)
+
+
+def markdown_table() -> str:
+    """The table of steps for docs/steps.md."""
+    lines = [
+        "# Caseworker steps",
+        "",
+        "Generated from `domain/steps.py` by `python -m domain.steps > docs/steps.md`; a test keeps it equal.",
+        "Every step also takes `--actor` and `--reason` (recorded in the history).",
+        "",
+        "| step | command | fields | who may take it | what it does |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in STEPS:
+        command = f"klagesag {spec.cli_command} CASE" + (f" {spec.name}" if spec.cli_command == "step" else "")
+        fields = ", ".join(
+            f"`{f.flag}` " + ("\\|".join(c.value.replace("_", "-") for c in f.choices) if f.choices else f.name.upper())
+            for f in spec.fields
+        )
+        roles = ", ".join(sorted(role.value for role in spec.roles))
+        lines.append(f"| {spec.name} ({spec.label_da}) | `{command}` | {fields or '—'} | {roles} | {spec.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -1,0 +1,45 @@
+"""What a caseworker or leder reads when a deadline warning fires, and the reason in the automatic
+fristbrev. Danish, with the rule that makes the date matter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# The fristbrev goes out automatically when the 7 arbejdsdage pass (OFL § 36 stk. 3): no caseworker has
+# registered a reason, so it says what is true of every such case.
+AKTINDSIGT_DELAY_REASON = "Vi er endnu ikke færdige med at gennemgå dokumenterne i din sag"
+
+
+def genvurdering_soon(due: date) -> str:
+    return (
+        f"Genvurderingen skal være færdig senest {due.isoformat()} (4 uger, rsl § 66, R3-R4). Send "
+        "forlængelsesbrev med forventet tidspunkt, hvis der mangler oplysninger (R4)."
+    )
+
+
+def genvurdering_overdue(due: date) -> str:
+    return (
+        f"Fristen for genvurdering ({due.isoformat()}) er overskredet. Sagen skal stadig genvurderes og "
+        "sendes videre; borgerens ret fortabes ikke (domain.md §7)."
+    )
+
+
+def aktindsigt_overdue(requested: date, due: date) -> str:
+    return (
+        f"Aktindsigt anmodet {requested.isoformat()} er ikke besvaret inden for 7 arbejdsdage "
+        f"({due.isoformat()}; FVL § 16 stk. 2, OFL § 36). Fristbrev sendt."
+    )
+
+
+def ankestyrelsen_long_wait(days: int) -> str:
+    return (
+        f"Sagen har ventet {days} dage i Ankestyrelsen (mange sager afgøres inden 3 måneder, 90 % "
+        "inden 7 måneder, R35). Overvej at bede om status eller hastebehandling."
+    )
+
+
+def repeated_remand(remand_count: int) -> str:
+    return (
+        f"Sagen er hjemvist {remand_count} gange. Borgerens behov venter, mens sagen går i "
+        "ring (domain.md §2.5, SEED 003)."
+    )

@@ -1,0 +1,72 @@
+"""Which deadline of a complaint fires next, and what it does (domain.md §2.3).
+
+A timer is derived from the case state every time the workflow waits, never stored: when a step changes
+the phase, the timers of the old phase are simply no longer there. What a timer does when it fires is in
+`domain/transitions.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from temporalio import workflow
+
+from domain import transitions
+from domain.case_record import CaseRecord
+from domain.policy import ANKESTYRELSEN_LONG_WAITS, GENVURDERING_WARNING_BEFORE, ONWARD_WINDOW
+from domain.vocabulary import DeadlineName, Phase, WarningKind
+
+# Added after v1: the citizen is told when the genvurdering deadline passes (R4). Complaints that passed
+# this point before the change replay without the letter (docs/changing-workflows.md).
+PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
+
+
+@dataclass(frozen=True)
+class Timer:
+    at: datetime
+    name: str
+    fire: Callable[[], None]
+
+
+def next_timer(record: CaseRecord, archive: Callable[[], None]) -> Timer | None:
+    timers = _timers(record, archive)
+    return min(timers, key=lambda t: t.at) if timers else None
+
+
+def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
+    s = record.state
+    timers: list[Timer] = []
+    if s.phase == Phase.GENVURDERING:
+        due = s.deadlines[DeadlineName.GENVURDERING].ends_at
+        soon = record.warning_key(WarningKind.GENVURDERING_SNART)
+        late = record.warning_key(WarningKind.GENVURDERING_OVERSKREDET)
+        if not s.has_warning(soon):
+            timers.append(Timer(due - GENVURDERING_WARNING_BEFORE, soon, partial(transitions.warn_genvurdering_soon, record)))
+        if not s.has_warning(late):
+            timers.append(Timer(due, late, partial(_genvurdering_overdue, record)))
+    elif s.phase == Phase.AKTINDSIGT:
+        pending = transitions.pending_aktindsigt(s)
+        key = record.warning_key(WarningKind.AKTINDSIGT_OVERSKREDET, len(s.aktindsigt))
+        if not s.has_warning(key):
+            timers.append(Timer(pending.answer_due.ends_at, key, partial(transitions.aktindsigt_overdue, record)))
+    elif s.phase in (Phase.FORWARDED, Phase.AT_ANKESTYRELSEN):
+        forwarded_at = s.forwards[-1].at
+        for wait in ANKESTYRELSEN_LONG_WAITS:
+            key = record.warning_key(WarningKind.ANKESTYRELSEN_LANG_VENTETID, wait.days)
+            if not s.has_warning(key):
+                timers.append(Timer(forwarded_at + wait, key, partial(transitions.ankestyrelsen_long_wait, record, wait, key)))
+    elif s.phase == Phase.KLAGEFRIST:
+        due = s.deadlines[DeadlineName.KLAGEFRIST].ends_at
+        timers.append(Timer(due, "klagefrist", partial(transitions.klagefrist_expired, record)))
+    elif s.phase.is_terminal:
+        # Onward escalation (Folketingets Ombudsmand) stays possible for a year after the final decision.
+        anchor = s.final_decision_at or s.last_step_at or record.now()
+        timers.append(Timer(anchor + ONWARD_WINDOW, "archive", archive))
+    return timers
+
+
+def _genvurdering_overdue(record: CaseRecord) -> None:
+    transitions.genvurdering_overdue(record, tell_citizen=workflow.patched(PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING))
