@@ -142,7 +142,7 @@ class DeadlineActivities:
     @activity.defn
     @final_on_calendar_error
     async def standing_confirmed(self, question: Moment) -> StandingConfirmed:
-        # klagesag's policy (domain.md §7, [UNVERIFIED]): the original receipt still decides timeliness,
+        # klagesag's policy (docs/legal-reference.md §7, [UNVERIFIED]): the original receipt still decides timeliness,
         # but the 4 weeks of genvurdering run from the day the kommune may act on the complaint.
         confirmed = local_date(question.at)
         return StandingConfirmed(confirmed=confirmed, genvurdering=timed(deadlines.genvurdering_due(confirmed)))

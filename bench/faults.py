@@ -217,7 +217,7 @@ def make_scripts(n: int, seed: int, run_token: str, today: date) -> list[Script]
             representative = dict(representative_name=f"Socialrådgiver {i}", representative_kind="professional")
         else:
             representative = {}
-        if rng.random() < 0.3:  # the political channel: no precondition, any phase (domain.md §3)
+        if rng.random() < 0.3:  # the political channel: no precondition, any phase (docs/legal-reference.md §3)
             steps.insert(rng.randint(0, len(steps)), _step("escalate", route="borgmester"))
             escalations += 1
         if outcome == "stadfaestet" and rng.random() < 0.3:

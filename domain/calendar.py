@@ -1,4 +1,4 @@
-"""The Danish working-day calendar klagesag counts frister with (domain.md §2.3).
+"""The Danish working-day calendar klagesag counts frister with (docs/legal-reference.md §2.3).
 
 Pure and deterministic: no I/O, no wall clock and no third-party holiday library, so workflow code may
 call it and replays always give the same answer.  The table is versioned by year: Store Bededag is a
@@ -6,7 +6,7 @@ helligdag up to and including 2023 and abolished from 2024 (R57, R58), and any y
 `FIRST_YEAR..LAST_YEAR` is refused rather than guessed (`CalendarYearUnknown`), because a frist computed
 from an unverified calendar is worse than no frist.
 
-Two profiles, because the law is only verified for the strict one (domain.md §2.3, "Non-working days for
+Two profiles, because the law is only verified for the strict one (docs/legal-reference.md §2.3, "Non-working days for
 roll-forward"):
 
 * `STRICT`: Saturday, Sunday and the statutory helligdage [V: R9, R12].
@@ -64,7 +64,7 @@ LAST_YEAR_WITH_STORE_BEDEDAG = 2023
 
 
 class CalendarProfile(StrEnum):
-    """Which days stop a frist from expiring (domain.md §2.3)."""
+    """Which days stop a frist from expiring (docs/legal-reference.md §2.3)."""
 
     STRICT = "strict"  # lørdag, søndag, helligdage [V: R9, R12]
     LENIENT = "lenient"  # + fredag efter Kr. himmelfart, 5/6, 24/12, 31/12 [R13; analogy]
@@ -122,7 +122,7 @@ def _helligdage(year: int) -> tuple[tuple[date, str], ...]:
         (rel(1), "2. påskedag"),
     ]
     if year <= LAST_YEAR_WITH_STORE_BEDEDAG:
-        # Historic cases need the old calendar (domain.md §2.3, R57, R58).
+        # Historic cases need the old calendar (docs/legal-reference.md §2.3, R57, R58).
         days.append((rel(26), "Store Bededag"))
     days += [
         (rel(39), "Kristi himmelfartsdag"),
@@ -185,7 +185,7 @@ def non_working_reason(d: date, profile: CalendarProfile = CalendarProfile.STRIC
 
 
 def is_working_day(d: date, profile: CalendarProfile = CalendarProfile.STRICT) -> bool:
-    """True for a day a frist may expire on / that counts as an arbejdsdag (domain.md §2.3)."""
+    """True for a day a frist may expire on / that counts as an arbejdsdag (docs/legal-reference.md §2.3)."""
     return non_working_reason(d, profile) is None
 
 

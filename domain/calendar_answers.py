@@ -2,7 +2,7 @@
 
 The questions carry instants and earlier results; the answers carry dates and deadlines with their
 explanation. They are recorded in history, so a running complaint keeps the dates it was given even when
-the holiday table changes (domain.md §2.3).
+the holiday table changes (docs/legal-reference.md §2.3).
 """
 
 from __future__ import annotations

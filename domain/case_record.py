@@ -98,7 +98,7 @@ class CaseRecord:
         s.pending.append(SendLetter(letter=entry))
 
     def recipient(self) -> str:
-        """The partsrepræsentant when there is one (domain.md §5 N15); the sender without a fuldmagt gets
+        """The partsrepræsentant when there is one (docs/legal-reference.md §5 N15); the sender without a fuldmagt gets
         only the fuldmagt request (R27)."""
         s = self.state
         if s.filing.representative is None:

@@ -1,6 +1,6 @@
 """The deadline rules of a klagesag, each returning a date *and* the Danish audit trail that produced it.
 
-domain.md §2.3 (rules) and §2.4 (worked examples).  Every `Deadline.explanation` line names the rule and
+docs/legal-reference.md §2.3 (rules) and §2.4 (worked examples).  Every `Deadline.explanation` line names the rule and
 source it applies, so a caseworker (and later an auditor) can see which rule produced which date; the
 rules that rest on an assumption say "[UNVERIFIED]" in the line itself.
 
@@ -128,7 +128,7 @@ def _expiry_line(due: date) -> str:
 def presumed_receipt(
     sent: date, delivery: DecisionDelivery, profile: CalendarProfile = CalendarProfile.STRICT
 ) -> Deadline:
-    """When a decision is presumed received, by delivery channel (domain.md §2.3, R7, R12).
+    """When a decision is presumed received, by delivery channel (docs/legal-reference.md §2.3, R7, R12).
 
     Ordinary post counts hverdage with `profile`'s non-working days; the strict profile is exactly the
     documented assumption (Mon–Fri excluding helligdage, [UNVERIFIED]).
@@ -229,10 +229,10 @@ def klagefrist_after_aktindsigt(
     answered: date,
     profile: CalendarProfile = CalendarProfile.STRICT,
 ) -> Deadline:
-    """Interrupt a klagefrist for an aktindsigt request (domain.md §2.3; SEED 000, R5) — formula [UNVERIFIED].
+    """Interrupt a klagefrist for an aktindsigt request (docs/legal-reference.md §2.3; SEED 000, R5) — formula [UNVERIFIED].
 
     remaining = current.due − requested; new due = roll_forward(max(answered + remaining, answered + 14)).
-    A request after the expiry does not interrupt (domain.md §7; R14, R17).  The earlier explanation lines
+    A request after the expiry does not interrupt (docs/legal-reference.md §7; R14, R17).  The earlier explanation lines
     are kept and the new ones appended, so repeated requests build one audit trail; apply them in the
     order they were made.
     """
@@ -247,7 +247,7 @@ def klagefrist_after_aktindsigt(
         line = (
             f"Aktindsigt anmodet {danish_date(requested)}, efter at klagefristen udløb {danish_date(current.due)}: "
             f"klagefristen afbrydes ikke. Anmodningen besvares stadig inden for 7 arbejdsdage "
-            f"(domain.md §7; R14, R17; SEED 000)"
+            f"(docs/legal-reference.md §7; R14, R17; SEED 000)"
         )
         return current.model_copy(update={"explanation": [*current.explanation, line]})
 
@@ -326,12 +326,12 @@ def genvurdering_due(
     if reason is not None:
         lines.append(
             f"Fristen falder på en {reason}, men flyttes ikke: klagesag bruger den strengeste læsning af "
-            f"kommunens egen frist (domain.md §2.3) [UNVERIFIED politik]"
+            f"kommunens egen frist (docs/legal-reference.md §2.3) [UNVERIFIED politik]"
         )
     else:
         lines.append(
             "Kommunens egen frist forlænges ikke, når den falder på en weekend eller helligdag: klagesag "
-            "bruger den strengeste læsning (domain.md §2.3) [UNVERIFIED politik]"
+            "bruger den strengeste læsning (docs/legal-reference.md §2.3) [UNVERIFIED politik]"
         )
     lines.append(
         f"Senest {danish_date(due)} skal kommunen have truffet ny afgørelse (fuldt medhold) eller sendt besked "
@@ -447,14 +447,14 @@ def _timeliness_line(complaint: date, due: date, lenient_due: date | None) -> st
     if complaint <= due:
         return f"Klagen modtaget {danish_date(complaint)}, senest på fristdagen: rettidig"
     if lenient_due is not None and complaint <= lenient_due:
-        # domain.md §2.4 A″: a complaint in the gap between the two profiles is "timely – verify".
+        # docs/legal-reference.md §2.4 A″: a complaint in the gap between the two profiles is "timely – verify".
         return (
             f"Klagen modtaget {danish_date(complaint)}, efter fristen i den strenge kalenderprofil, men inden "
-            f"fristen i den lempelige ({danish_date(lenient_due)}): rettidig – kontrollér (domain.md §2.4)"
+            f"fristen i den lempelige ({danish_date(lenient_due)}): rettidig – kontrollér (docs/legal-reference.md §2.4)"
         )
     return (
         f"Klagen modtaget {danish_date(complaint)}, efter at klagefristen udløb: for sent. Undersøg først, om "
         f"fristen er suspenderet (manglende klagevejledning eller begrundelse, verserende aktindsigt, kun "
         f"mundtlig afgørelse), og send ellers klagen videre med borgerens begrundelse, så Ankestyrelsen kan "
-        f"se bort fra overskridelsen, \"når der er særlig grund\" (rsl § 67; R5, R6; domain.md §2.6)"
+        f"se bort fra overskridelsen, \"når der er særlig grund\" (rsl § 67; R5, R6; docs/legal-reference.md §2.6)"
     )

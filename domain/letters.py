@@ -1,4 +1,4 @@
-"""Every letter the citizen (or the partsrepræsentant) reads, rendered in plain Danish (domain.md §5).
+"""Every letter the citizen (or the partsrepræsentant) reads, rendered in plain Danish (docs/legal-reference.md §5).
 
 Pure functions: no I/O, no wall clock, no locale. The workflow fills `LetterFacts`; `render_letter` turns a
 `LetterKind`, the facts and the recipient into a subject and a body. A letter that needs a fact the workflow
@@ -32,7 +32,7 @@ def dansk_dato(d: date) -> str:
 
 
 def dansk_frist(d: date) -> str:
-    """A deadline as the citizen must read it: "senest tirsdag den 2. april 2024 kl. 23.59" (domain.md §5, R8)."""
+    """A deadline as the citizen must read it: "senest tirsdag den 2. april 2024 kl. 23.59" (docs/legal-reference.md §5, R8)."""
     return f"senest {dansk_dato(d)} kl. 23.59"
 
 
@@ -44,7 +44,7 @@ class _Frozen(BaseModel):
 
 class Recipient(_Frozen):
     name: str
-    # "afsender": complained for the party without a fuldmagt; gets nothing confidential (domain.md §2.2 S2b, R27).
+    # "afsender": complained for the party without a fuldmagt; gets nothing confidential (docs/legal-reference.md §2.2 S2b, R27).
     role: Literal["part", "partsrepraesentant", "afsender"]
     party_name: str | None = None  # for a partsrepræsentant or afsender: on whose behalf
 
@@ -126,7 +126,7 @@ def _ingen_opsaettende_virkning() -> str:
 
 
 def _for_sent(*, forwarded: bool) -> str:
-    """rsl § 67 dispensation, explained kindly (domain.md §2.6)."""
+    """rsl § 67 dispensation, explained kindly (docs/legal-reference.md §2.6)."""
     return _p(
         "Klagen kom til os efter klagefristen.",
         "Vi har alligevel sendt den videre."
@@ -143,7 +143,7 @@ def _for_sent(*, forwarded: bool) -> str:
 
 
 def _klagevejledning(facts: LetterFacts, recipient: Recipient) -> str:
-    """The full klagevejledning (FVL § 25, rsl §§ 66-67, 72; the checklist in domain.md §5)."""
+    """The full klagevejledning (FVL § 25, rsl §§ 66-67, 72; the checklist in docs/legal-reference.md §5)."""
     assert facts.klagefrist is not None
     kommune = facts.kommune_name
     representative = recipient.role == "partsrepraesentant"

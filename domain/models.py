@@ -198,7 +198,7 @@ class LetterEntry(Model):
     key: str
     kind: LetterKind
     round: int
-    # Who receives it: the partsrepræsentant when there is one (domain.md §5 N15), the sender without a
+    # Who receives it: the partsrepræsentant when there is one (docs/legal-reference.md §5 N15), the sender without a
     # fuldmagt only for the fuldmagt request, otherwise the party.
     recipient: RecipientRole
     facts: LetterFacts
@@ -248,7 +248,7 @@ class CaseState(BaseModel):
     round: int = 1
     remand_count: int = 0
     outcome: CaseOutcome | None = None
-    late: bool = False  # received after the klagefrist without a suspension ground (domain.md §2.6)
+    late: bool = False  # received after the klagefrist without a suspension ground (docs/legal-reference.md §2.6)
     timeliness: list[str] = []  # the explanation of the timeliness check, Danish
     complaint_received: date | None = None  # this round's complaint: the genvurdering counts from it
     deadlines: dict[DeadlineName, TimedDeadline] = {}

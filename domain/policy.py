@@ -19,7 +19,7 @@ GENVURDERING_WARNING_BEFORE = timedelta(days=7)
 # is worth a supervisor's look.
 ANKESTYRELSEN_LONG_WAITS = (timedelta(days=91), timedelta(days=213))
 
-# domain.md §2.5: the leder is alerted when a case is hjemvist for the second time (policy).
+# docs/legal-reference.md §2.5: the leder is alerted when a case is hjemvist for the second time (policy).
 REPEATED_REMAND = 2
 
 # Folketingets Ombudsmand takes a complaint within 1 year of the final decision (R43, R44). A closed case

@@ -148,7 +148,7 @@ def check_withdraw(state: CaseState) -> None:
 
 
 def check_escalation(state: CaseState, step: EscalationRequested, now: datetime) -> None:
-    """The preconditions of domain.md §3 for each escalation route."""
+    """The preconditions of docs/legal-reference.md §3 for each escalation route."""
     route = step.route
     earlier = {e.route for e in state.escalations}
     if route == EscalationRoute.LEDER:

@@ -1,4 +1,4 @@
-"""Was the complaint in time? domain.md §2.6: check suspension grounds first, flag late complaints for
+"""Was the complaint in time? docs/legal-reference.md §2.6: check suspension grounds first, flag late complaints for
 Ankestyrelsen's dispensation (rsl § 67), never drop them."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def assess(
     """Judge a complaint received on `received` against the klagefrist in both calendar profiles.
 
     A complaint between the strict and the lenient expiry is timely but marked for verification: the
-    full list of non-working days under JM vejl. 9533/2018 is unverified (domain.md §2.4, Example A″).
+    full list of non-working days under JM vejl. 9533/2018 is unverified (docs/legal-reference.md §2.4, Example A″).
     """
     if suspended_because is not None:
         return Timeliness(False, [suspended_because, "Klagen behandles derfor som rettidig."])
@@ -57,7 +57,7 @@ def assess(
             [
                 f"{arrived}, efter den strenge klagefrist {dansk_dato(strict.due)} men inden den lempelige "
                 f"{dansk_dato(lenient.due)}.",
-                "Rettidig – bør verificeres (JM vejl. 9533/2018, domain.md §2.4).",
+                "Rettidig – bør verificeres (JM vejl. 9533/2018, docs/legal-reference.md §2.4).",
             ],
         )
     lines = [

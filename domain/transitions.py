@@ -1,4 +1,4 @@
-"""What each step and each deadline does to a complaint (domain.md §2.2), as pure functions of the case.
+"""What each step and each deadline does to a complaint (docs/legal-reference.md §2.2), as pure functions of the case.
 
 The workflow checks a step against its rule (domain/rules.py), asks the calendar activity for any date the
 step needs (the `*_question` functions say what to ask), and then calls the function here with the step
@@ -70,7 +70,7 @@ def pending_aktindsigt(state: CaseState) -> AktindsigtRequest:
 
 
 def intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
-    """Kvittering, standing and klagefrist (domain.md §2.2 S2, §2.6)."""
+    """Kvittering, standing and klagefrist (docs/legal-reference.md §2.2 S2, §2.6)."""
     s = record.state
     s.complaint_received = s.filing.received
     s.deadlines[DeadlineName.GENVURDERING] = answer.genvurdering
@@ -95,7 +95,7 @@ def intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
 
 
 def aktindsigt_requested(record: CaseRecord, step: AktindsigtRequested, opened: AktindsigtOpened) -> None:
-    """A request pauses the running clock: the klagefrist, or the genvurdering (domain.md §2.3)."""
+    """A request pauses the running clock: the klagefrist, or the genvurdering (docs/legal-reference.md §2.3)."""
     s = record.state
     interrupts = DeadlineName.KLAGEFRIST if s.phase == Phase.KLAGEFRIST else DeadlineName.GENVURDERING
     s.aktindsigt.append(
@@ -219,7 +219,7 @@ def ankestyrelsen_outcome(record: CaseRecord, step: AnkestyrelsenDecided) -> Non
     record.record("ankestyrelsen-outcome", step, Phase.CLOSED, outcome=step.outcome.value)
 
 
-# --- after hjemvisning (domain.md §2.5) --------------------------------------------------------------------
+# --- after hjemvisning (docs/legal-reference.md §2.5) --------------------------------------------------------------------
 
 
 def new_decision(record: CaseRecord, step: NewDecisionMade, decided: NewDecisionDeadlines) -> None:
@@ -330,7 +330,7 @@ def ankestyrelsen_long_wait(record: CaseRecord, wait: timedelta, key: str) -> No
 
 
 def klagefrist_expired(record: CaseRecord) -> None:
-    """No complaint about the new decision: it is final (domain.md §2.5)."""
+    """No complaint about the new decision: it is final (docs/legal-reference.md §2.5)."""
     s = record.state
     record.record("klagefrist-expired", Step(actor=SYSTEM, reason="Klagefristen udløb uden ny klage"), Phase.CLOSED)
     s.outcome = CaseOutcome.ENDELIG_AFGOERELSE

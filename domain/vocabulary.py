@@ -10,7 +10,7 @@ from enum import StrEnum
 
 
 class Phase(StrEnum):
-    """Where a complaint stands (domain.md §2.2)."""
+    """Where a complaint stands (docs/legal-reference.md §2.2)."""
 
     RECEIVED = "received"  # klage modtaget (S2)
     AWAITING_STANDING = "awaiting_standing"  # mangler fuldmagt (S2b)
@@ -43,7 +43,7 @@ PHASE_DANISH: dict[Phase, str] = {
 
 
 class DecisionDelivery(StrEnum):
-    """How the decision complained about reached the citizen (domain.md §2.3, presumed receipt)."""
+    """How the decision complained about reached the citizen (docs/legal-reference.md §2.3, presumed receipt)."""
 
     DIGITAL_POST = "digital_post"  # Digital Post: received the same day [R7]
     POST = "post"  # almindelig post: 6 hverdage [R7]
@@ -53,7 +53,7 @@ class DecisionDelivery(StrEnum):
 
 
 class ComplaintChannel(StrEnum):
-    """How the complaint reached the kommune; no form is required (domain.md §1, R29)."""
+    """How the complaint reached the kommune; no form is required (docs/legal-reference.md §1, R29)."""
 
     ORAL = "oral"  # mundtlig: must be written down [SEED 000]
     WRITTEN = "written"  # brev
@@ -61,14 +61,14 @@ class ComplaintChannel(StrEnum):
 
 
 class ComplaintKind(StrEnum):
-    """domain.md §2.1: the two tracks."""
+    """docs/legal-reference.md §2.1: the two tracks."""
 
     REALITET = "realitet"  # realitetsklage: the content of a decision
     FORMALITET = "formalitet"  # formalitetsklage: the handling of the case
 
 
 class RepresentativeKind(StrEnum):
-    """Who complains on the party's behalf (domain.md §1, §7 standing)."""
+    """Who complains on the party's behalf (docs/legal-reference.md §1, §7 standing)."""
 
     PROFESSIONAL = "professional"  # advokat, socialrådgiver, organisation: normally accepted without fuldmagt [R28]
     RELATIVE = "relative"  # pårørende: needs a written fuldmagt [R29]
@@ -77,7 +77,7 @@ class RepresentativeKind(StrEnum):
 
 
 class GenvurderingResult(StrEnum):
-    """rsl § 66 (domain.md §2.2 S3, §2.8)."""
+    """rsl § 66 (docs/legal-reference.md §2.2 S3, §2.8)."""
 
     FULDT_MEDHOLD = "fuldt_medhold"
     DELVIST_MEDHOLD = "delvist_medhold"
@@ -85,7 +85,7 @@ class GenvurderingResult(StrEnum):
 
 
 class AnkestyrelsenOutcome(StrEnum):
-    """Ankestyrelsen's outcomes (domain.md §2.2 S7, R30, R32)."""
+    """Ankestyrelsen's outcomes (docs/legal-reference.md §2.2 S7, R30, R32)."""
 
     STADFAESTET = "stadfaestet"
     AENDRET = "aendret"
@@ -96,7 +96,7 @@ class AnkestyrelsenOutcome(StrEnum):
 
 
 class NewDecisionResult(StrEnum):
-    """The kommune's new decision after hjemvisning (domain.md §2.5)."""
+    """The kommune's new decision after hjemvisning (docs/legal-reference.md §2.5)."""
 
     BEVILLING = "bevilling"
     DELVIS = "delvis"
@@ -104,7 +104,7 @@ class NewDecisionResult(StrEnum):
 
 
 class EscalationRoute(StrEnum):
-    """Where a case can be escalated outside the genvurdering → Ankestyrelsen line (domain.md §3)."""
+    """Where a case can be escalated outside the genvurdering → Ankestyrelsen line (docs/legal-reference.md §3)."""
 
     LEDER = "leder"  # internal: a missed deadline goes to the caseworker's leder
     BORGMESTER = "borgmester"
@@ -115,7 +115,7 @@ class EscalationRoute(StrEnum):
 
 
 class LetterKind(StrEnum):
-    """Every letter the citizen (or the partsrepræsentant) gets (domain.md §5)."""
+    """Every letter the citizen (or the partsrepræsentant) gets (docs/legal-reference.md §5)."""
 
     KVITTERING = "kvittering"  # N4
     FULDMAGT_ANMODNING = "fuldmagt_anmodning"  # §2.2 S2b: ask the sender for a fuldmagt
@@ -139,11 +139,11 @@ class WarningKind(StrEnum):
     GENVURDERING_OVERSKREDET = "genvurdering_overskredet"  # the 4 weeks passed: leder escalation
     AKTINDSIGT_OVERSKREDET = "aktindsigt_overskredet"  # 7 arbejdsdage passed without an answer
     ANKESTYRELSEN_LANG_VENTETID = "ankestyrelsen_lang_ventetid"  # long wait at Ankestyrelsen (R35)
-    GENTAGEN_HJEMVISNING = "gentagen_hjemvisning"  # remand_count >= 2 (domain.md §2.5, policy)
+    GENTAGEN_HJEMVISNING = "gentagen_hjemvisning"  # remand_count >= 2 (docs/legal-reference.md §2.5, policy)
 
 
 class DeadlineName(StrEnum):
-    """The deadlines a case can have running at once (domain.md §2.3)."""
+    """The deadlines a case can have running at once (docs/legal-reference.md §2.3)."""
 
     KLAGEFRIST = "klagefrist"  # the citizen's 4 weeks to complain (rsl § 67)
     GENVURDERING = "genvurdering"  # the kommune's 4 weeks to re-assess (rsl § 66)

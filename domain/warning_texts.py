@@ -20,7 +20,7 @@ def genvurdering_soon(due: date) -> str:
 def genvurdering_overdue(due: date) -> str:
     return (
         f"Fristen for genvurdering ({due.isoformat()}) er overskredet. Sagen skal stadig genvurderes og "
-        "sendes videre; borgerens ret fortabes ikke (domain.md §7)."
+        "sendes videre; borgerens ret fortabes ikke (docs/legal-reference.md §7)."
     )
 
 
@@ -41,5 +41,5 @@ def ankestyrelsen_long_wait(days: int) -> str:
 def repeated_remand(remand_count: int) -> str:
     return (
         f"Sagen er hjemvist {remand_count} gange. Borgerens behov venter, mens sagen går i "
-        "ring (domain.md §2.5, SEED 003)."
+        "ring (docs/legal-reference.md §2.5, SEED 003)."
     )

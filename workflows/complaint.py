@@ -1,6 +1,6 @@
 """ComplaintWorkflow: one durable workflow per complaint, from receipt to the last authority's word.
 
-It follows the process of domain.md §2.2: intake (kvittering, standing, klagefrist), genvurdering within
+It follows the process of docs/legal-reference.md §2.2: intake (kvittering, standing, klagefrist), genvurdering within
 4 weeks (paused by aktindsigt), fuldt medhold or forwarding to Ankestyrelsen, its outcome, and after
 hjemvisning a new decision, a new klagefrist and a new round.
 

@@ -1,4 +1,4 @@
-"""Which deadline of a complaint fires next, and what it does (domain.md §2.3).
+"""Which deadline of a complaint fires next, and what it does (docs/legal-reference.md §2.3).
 
 A timer is derived from the case state every time the workflow waits, never stored: when a step changes
 the phase, the timers of the old phase are simply no longer there. What a timer does when it fires is in

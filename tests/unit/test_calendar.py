@@ -1,4 +1,4 @@
-"""domain.calendar against the holiday table and profiles of domain.md §2.3."""
+"""domain.calendar against the holiday table and profiles of docs/legal-reference.md §2.3."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from domain.calendar import (
 STRICT = CalendarProfile.STRICT
 LENIENT = CalendarProfile.LENIENT
 
-# domain.md §2.3 holiday table, 2024–2027, transcribed row by row.
+# docs/legal-reference.md §2.3 holiday table, 2024–2027, transcribed row by row.
 TABLE = {
     2024: ["01-01", "03-28", "03-29", "03-31", "04-01", "05-09", "05-19", "05-20", "12-25", "12-26"],
     2025: ["01-01", "04-17", "04-18", "04-20", "04-21", "05-29", "06-08", "06-09", "12-25", "12-26"],

@@ -1,7 +1,7 @@
 """Properties of the deadline rules (domain/deadlines.py, domain/calendar.py) over many dates.
 
 The worked examples in test_deadlines.py pin single dates; these check that the rules keep their promises
-for every day the holiday table covers (domain.md §2.3): a frist never ends before it began, never on a
+for every day the holiday table covers (docs/legal-reference.md §2.3): a frist never ends before it began, never on a
 day off, an interruption never takes days away, and bad input only ever raises the two typed errors.
 """
 

@@ -1,4 +1,4 @@
-"""domain.deadlines against the rules of domain.md §2.3 and the worked examples of §2.4."""
+"""domain.deadlines against the rules of docs/legal-reference.md §2.3 and the worked examples of §2.4."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Letters the citizen reads: correct facts, concrete dates, plain Danish (domain.md §5)."""
+"""Letters the citizen reads: correct facts, concrete dates, plain Danish (docs/legal-reference.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""domain.rules: which caseworker step the phase and the law allow (domain.md §2.2, §3, §7).
+"""domain.rules: which caseworker step the phase and the law allow (docs/legal-reference.md §2.2, §3, §7).
 
 Every test builds a CaseState directly and calls the pure check; a refusal must say which rule stops the
 step or which step to take instead.

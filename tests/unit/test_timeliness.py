@@ -1,5 +1,5 @@
 """domain.timeliness: suspension grounds first, then strict/lenient klagefrist; late complaints are flagged for
-Ankestyrelsen's dispensation, never dropped (domain.md §2.6, §7)."""
+Ankestyrelsen's dispensation, never dropped (docs/legal-reference.md §2.6, §7)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What steps and deadlines do to a case, without Temporal: the case record (history, letters, warnings,
-escalations) and the transitions of domain.md §2.2, on a constructed case with a fixed clock."""
+escalations) and the transitions of docs/legal-reference.md §2.2, on a constructed case with a fixed clock."""
 
 from __future__ import annotations
 

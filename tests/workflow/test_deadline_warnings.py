@@ -32,7 +32,7 @@ async def test_a_missed_genvurdering_deadline_flags_the_case_and_escalates_to_th
     overdue = await operations.list_cases(harness.register, overdue=True, now=await harness.now())
     assert [row["case_id"] for row in overdue] == [case.id]
 
-    # The citizen's right is not lost: the late genvurdering still forwards the case (domain.md §7).
+    # The citizen's right is not lost: the late genvurdering still forwards the case (docs/legal-reference.md §7).
     result = await case.step("genvurdering", result="fastholdt")
     assert result.phase == Phase.FORWARDED
     assert (await case.settled()).overdue is False

@@ -1,4 +1,4 @@
-"""Escalation routes with the preconditions of domain.md §3, logged once each in an append-only log."""
+"""Escalation routes with the preconditions of docs/legal-reference.md §3, logged once each in an append-only log."""
 
 from __future__ import annotations
 

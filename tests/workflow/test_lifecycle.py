@@ -99,7 +99,7 @@ async def test_hjemvisning_twice_then_stadfaestelse_runs_three_rounds_of_one_cas
     assert kinds.count("kvittering") == 3
     assert kinds.count("genoptagelse_efter_hjemvisning") == 2
     assert kinds.count("ny_afgoerelse_efter_hjemvisning") == 2
-    # The second hjemvisning alerts the leder (domain.md §2.5).
+    # The second hjemvisning alerts the leder (docs/legal-reference.md §2.5).
     assert [w.kind for w in view.warnings] == ["gentagen_hjemvisning"]
     escalations = await harness.register.escalations_for(case.id)
     assert [(e["route"], e["automatic"]) for e in escalations] == [("leder", True)]
