@@ -84,7 +84,7 @@ async def _time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
         test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
     )
     # The test server knows no custom search attributes until they are registered; without them every
-    # upsert fails the workflow task; a real server registers them at start).
+    # upsert fails the workflow task (a real server registers them at start).
     await env.client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
