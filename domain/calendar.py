@@ -6,12 +6,12 @@ helligdag up to and including 2023 and abolished from 2024 (R57, R58), and any y
 `FIRST_YEAR..LAST_YEAR` is refused rather than guessed (`CalendarYearUnknown`), because a frist computed
 from an unverified calendar is worse than no frist.
 
-Two profiles, because the law is only verified for the strict one (docs/legal-reference.md §2.3, "Non-working days for
+Two profiles, because the law is only verified for the strict one (docs/legal-reference.md §2.3, "Closed days for
 roll-forward"):
 
-* `STRICT`: Saturday, Sunday and the statutory helligdage [V: R9, R12].
-* `LENIENT`: additionally fredag efter Kristi himmelfart (practice, AUB/UDK [R13]) and grundlovsdag 5/6,
-  juleaftensdag 24/12 and nytårsaftensdag 31/12 (analogy from forældelsesloven only).
+* `STRICT`: Saturday, Sunday and the statutory helligdage [V: R9].
+* `LENIENT`: additionally fredag efter Kristi himmelfart (one authority's practice, AUB/UDK [R12]) and
+  grundlovsdag 5/6, juleaftensdag 24/12 and nytårsaftensdag 31/12 (analogy from forældelsesloven only [R13]).
 """
 
 from __future__ import annotations
@@ -59,15 +59,15 @@ MONTHS_DANISH = (
     "december",
 )
 
-# Store Bededag was abolished by lov nr. 262 of 2023 with effect from 2024 (R57, R58).
+# Store Bededag was abolished by an act adopted 28 February 2023, with effect from 2024 (R57, R58).
 LAST_YEAR_WITH_STORE_BEDEDAG = 2023
 
 
 class CalendarProfile(StrEnum):
     """Which days stop a frist from expiring (docs/legal-reference.md §2.3)."""
 
-    STRICT = "strict"  # lørdag, søndag, helligdage [V: R9, R12]
-    LENIENT = "lenient"  # + fredag efter Kr. himmelfart, 5/6, 24/12, 31/12 [R13; analogy]
+    STRICT = "strict"  # lørdag, søndag, helligdage [V: R9]
+    LENIENT = "lenient"  # + fredag efter Kr. himmelfart [R12; practice], 5/6, 24/12, 31/12 [R13; analogy]
 
 
 class CalendarYearUnknown(CalendarError):
@@ -144,10 +144,10 @@ def helligdage(year: int) -> dict[date, str]:
 def _lenient_only(year: int) -> tuple[tuple[date, str], ...]:
     ascension = easter_sunday(year) + timedelta(days=39)
     return (
-        (ascension + timedelta(days=1), "fredag efter Kristi himmelfart"),  # practice, AUB/UDK [R13]
-        (date(year, 6, 5), "grundlovsdag"),  # not a helligdag [R57]; analogy only
-        (date(year, 12, 24), "juleaftensdag"),  # analogy only (forældelsesloven)
-        (date(year, 12, 31), "nytårsaftensdag"),  # analogy only (forældelsesloven)
+        (ascension + timedelta(days=1), "fredag efter Kristi himmelfart"),  # practice, AUB/UDK [R12]
+        (date(year, 6, 5), "grundlovsdag"),  # not a helligdag [R57]; analogy only [R13]
+        (date(year, 12, 24), "juleaftensdag"),  # analogy only (forældelsesloven, R13)
+        (date(year, 12, 31), "nytårsaftensdag"),  # analogy only (forældelsesloven, R13)
     )
 
 

@@ -48,9 +48,11 @@ __all__ = [
     "presumed_receipt",
 ]
 
-KLAGEFRIST_DAYS = 28  # rsl § 67 stk. 1: 4 uger [R5]
-GENVURDERING_DAYS = 28  # rsl § 66 stk. 1: 4 uger [R3, R4]
-AKTINDSIGT_WORKING_DAYS = 7  # FVL § 16 stk. 2, OFL § 36 stk. 2 [R14, R15]
+KLAGEFRIST_DAYS = 28  # rsl § 67: 4 uger [R5] (stk. not given in the sources)
+# 4 uger: retssikkerhedsbekendtgørelsen § 12 stk. 2 [R4] and Ankestyrelsen's account of rsl § 66 [R3];
+# the text of rsl § 66 itself was never retrieved (docs/legal-reference.md, statute text caveat).
+GENVURDERING_DAYS = 28
+AKTINDSIGT_WORKING_DAYS = 7  # FVL § 16 stk. 2 [R15], OFL § 36 stk. 2 [R14]
 MIN_DAYS_AFTER_AKTINDSIGT = 14  # "altid mindst 14 dage" [SEED 000]
 POST_HVERDAGE = 6  # almindelig post [R7]
 QUICKPOST_DAYS = 2  # Quickpost [R7]
@@ -184,7 +186,7 @@ def klagefrist(decision_received: date, profile: CalendarProfile = CalendarProfi
     due, roll_lines = _roll(raw, profile)
     lines = [
         f"Afgørelsen modtaget {danish_date(decision_received)} (dag 0 tælles ikke med) (rsl § 67, R9)",
-        f"+ 4 uger = {danish_date(raw)} (rsl § 67 stk. 1; R5)",
+        f"+ 4 uger = {danish_date(raw)} (rsl § 67; R5)",
         *roll_lines,
         _expiry_line(due),
     ]
@@ -209,7 +211,7 @@ def aktindsigt_answer_due(requested: date) -> Deadline:
         f"(FVL § 16 stk. 2, OFL § 36 stk. 2; R14, R15)",
         f"+ {AKTINDSIGT_WORKING_DAYS} arbejdsdage = {danish_date(due)}{skip_text}",
         "Kan anmodningen ikke afgøres inden da, skal borgeren inden fristen have besked om grunden og om, "
-        "hvornår afgørelsen ventes (OFL § 36 stk. 2; R15)",
+        "hvornår afgørelsen ventes (OFL § 36 stk. 2–3, R14; FVL § 16 stk. 2, R15)",
     ]
     return Deadline(kind=DeadlineKind.AKTINDSIGT_ANSWER_DUE, due=due, explanation=lines)
 
@@ -232,9 +234,10 @@ def klagefrist_after_aktindsigt(
     """Interrupt a klagefrist for an aktindsigt request (docs/legal-reference.md §2.3; SEED 000, R5) — formula [UNVERIFIED].
 
     remaining = current.due − requested; new due = roll_forward(max(answered + remaining, answered + 14)).
-    A request after the expiry does not interrupt (docs/legal-reference.md §7; R14, R17).  The earlier explanation lines
-    are kept and the new ones appended, so repeated requests build one audit trail; apply them in the
-    order they were made.
+    A request after the expiry does not interrupt (docs/legal-reference.md §7; SEED 000); it is still answered
+    within 7 arbejdsdage (R14), and a complaint about that answer has no klagefrist (R17).  The earlier
+    explanation lines are kept and the new ones appended, so repeated requests build one audit trail; apply
+    them in the order they were made.
     """
     if current.kind is not DeadlineKind.KLAGEFRIST:
         raise DeadlineInputError(
@@ -246,8 +249,8 @@ def klagefrist_after_aktindsigt(
     if requested > current.due:
         line = (
             f"Aktindsigt anmodet {danish_date(requested)}, efter at klagefristen udløb {danish_date(current.due)}: "
-            f"klagefristen afbrydes ikke. Anmodningen besvares stadig inden for 7 arbejdsdage "
-            f"(docs/legal-reference.md §7; R14, R17; SEED 000)"
+            f"klagefristen afbrydes ikke (SEED 000; docs/legal-reference.md §7). Anmodningen besvares stadig "
+            f"inden for 7 arbejdsdage (R14), og en klage over svaret har ingen klagefrist (R17)"
         )
         return current.model_copy(update={"explanation": [*current.explanation, line]})
 
@@ -336,8 +339,8 @@ def genvurdering_due(
     lines.append(
         f"Senest {danish_date(due)} skal kommunen have truffet ny afgørelse (fuldt medhold) eller sendt besked "
         f"om, at borgeren ikke får fuldt medhold, og oversendt klagen med genvurdering og akter til "
-        f"Ankestyrelsen (rsl § 66; R3, R4). Mangler der oplysninger, sendes besked om forventet tid før "
-        f"fristen (R76)"
+        f"Ankestyrelsen (rsl § 66; R3, R4, R76). Mangler der oplysninger, sendes besked om forventet tid før "
+        f"fristen (retssikkerhedsbekendtgørelsen § 12 stk. 2; R4)"
     )
     return Deadline(kind=DeadlineKind.GENVURDERING_DUE, due=due, explanation=lines)
 
@@ -429,7 +432,8 @@ def _klagefrist_with_aktindsigt(
     if a is not None:
         return klagefrist_after_aktindsigt(kf, r, a, profile)
     if r > kf.due:
-        # Not answered yet, but it cannot interrupt a frist that had already expired (R17).
+        # Not answered yet, but it cannot interrupt a frist that had already expired (SEED 000;
+        # docs/legal-reference.md §7).
         return klagefrist_after_aktindsigt(kf, r, r, profile)
     return _append(
         kf,

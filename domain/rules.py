@@ -26,8 +26,9 @@ from domain.vocabulary import (
 )
 
 MIN_REASON_LENGTH = 3
-# Ombudsmandsloven § 13 stk. 3: within 1 year of the final decision [R43, R44]; the borgerrådgiver declines
-# matters more than 1 year old [SEED 003, R51]. The longest a year can be, for timers that must outlast it.
+# Ombudsmandsloven § 13 (the sources do not give the stk.): within 1 year of the final decision [R43, R44];
+# the borgerrådgiver declines matters more than 1 year old [SEED 003, R51]. The longest a year can be, for
+# timers that must outlast it.
 LONGEST_YEAR = timedelta(days=366)
 
 

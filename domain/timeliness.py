@@ -22,7 +22,8 @@ def suspension_ground(delivery: DecisionDelivery, klagevejledning_given: bool) -
     if delivery == DecisionDelivery.ORAL:
         return (
             "Afgørelsen er kun givet mundtligt: klagefristen løber først fra en skriftlig afgørelse med "
-            "klagevejledning (SEED 000, FVL § 23, R22)."
+            "klagevejledning (SEED 000; R5, R9, R66). Borgeren kan kræve en skriftlig begrundelse (FVL § 23, "
+            "R22), og også en mundtlig afgørelse kan kræve klagevejledning via FVL § 7 (R25)."
         )
     if not klagevejledning_given:
         return (
