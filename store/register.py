@@ -133,14 +133,14 @@ class CaseRegister:
             """
             INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
                                received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
-                               updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, now())
+                               unit, assignee, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
             ON CONFLICT (case_id) DO UPDATE SET
                 phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
                 outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
                 next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
                 last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
-                updated_at = now()
+                unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
             WHERE cases.version < EXCLUDED.version
             """,
             view.case_id,
@@ -158,6 +158,8 @@ class CaseRegister:
             view.last_step_at,
             view.version,
             view.model_dump_json(),
+            view.unit,
+            view.assignee,
         )
         return status.endswith(" 1")
 
@@ -172,14 +174,30 @@ class CaseRegister:
         overdue: bool = False,
         stuck_since: datetime | None = None,
         now: datetime | None = None,
+        units: list[str] | None = None,
+        assignee: str | None = None,
+        phase: str | None = None,
+        by_deadline: bool = False,
         limit: int = 200,
     ) -> list[dict[str, Any]]:
-        """Open and closed cases for supervisors, newest first; filters use the partial indexes."""
+        """Cases for worklists and supervisors; filters use the partial indexes. Newest first, or with
+        `by_deadline` the open cases whose deadline comes first (a worklist)."""
         where = ["TRUE"]
         args: list[Any] = []
         if kommune:
             args.append(kommune)
             where.append(f"kommune = ${len(args)}")
+        if units is not None:
+            args.append(units)
+            where.append(f"unit = ANY(${len(args)}::text[])")
+        if assignee is not None:
+            args.append(assignee)
+            where.append(f"assignee = ${len(args)}")
+        if phase is not None:
+            args.append(phase)
+            where.append(f"phase = ${len(args)}")
+        if by_deadline:
+            where.append("phase NOT IN ('closed', 'withdrawn')")
         if overdue:
             # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
             args.append(now)
@@ -190,12 +208,13 @@ class CaseRegister:
             args.append(stuck_since)
             where.append(f"phase NOT IN ('closed', 'withdrawn') AND last_step_at < ${len(args)}")
         args.append(limit)
+        order = "next_deadline_at NULLS LAST, case_id" if by_deadline else "received DESC, case_id"
         rows = await self._pool.fetch(
             f"""
             SELECT case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late, received,
-                   next_deadline_at, next_deadline_kind, last_step_at
+                   next_deadline_at, next_deadline_kind, last_step_at, unit, assignee
             FROM cases WHERE {' AND '.join(where)}
-            ORDER BY received DESC, case_id LIMIT ${len(args)}
+            ORDER BY {order} LIMIT ${len(args)}
             """,
             *args,
         )
