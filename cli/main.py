@@ -334,9 +334,18 @@ async def cmd_up(settings: Settings) -> None:
     async def prepare(dsn: str) -> None:
         await apply_migrations(dsn)
 
+    async def serve(settings: Settings, stop: asyncio.Event) -> None:
+        from workers.client import connect
+        from workers.schedules import ensure_digest_schedule
+
+        client = await connect(settings)
+        if await ensure_digest_schedule(client, settings):
+            print("Daily digest schedule created (working days 07:00 Europe/Copenhagen).", flush=True)
+        await run_worker(settings, stop, client=client)
+
     await run_stack(
         settings,
-        run_worker=run_worker,
+        run_worker=serve,
         prepare_database=prepare,
         search_attributes=FOR_DEV_SERVER,
         codec_server=_codec_server(settings),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -16,6 +16,14 @@ import asyncpg
 from store.sealing import new_data_key, seal, unseal
 
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
+
+
+@dataclass(frozen=True)
+class DigestRecipient:
+    username: str
+    display_name: str
+    is_leder: bool
+    units: list[str]
 
 
 @dataclass(frozen=True)
@@ -340,3 +348,46 @@ def _stored_letter(row: asyncpg.Record) -> StoredLetter:
         body = unseal(row["data_key"], row["sealed_body"], context=f"letter:{row['key']}").decode()
     return StoredLetter(body=body, **fields)
 
+
+    # --- daily digest ---------------------------------------------------------------------------------
+
+    async def digest_recipients(self) -> list[DigestRecipient]:
+        """Active sagsbehandlere and ledere (the users table of migration 003)."""
+        rows = await self._pool.fetch(
+            """
+            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units FROM users
+            WHERE active AND roles && ARRAY['sagsbehandler', 'leder']::text[] ORDER BY username
+            """
+        )
+        return [DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"])) for r in rows]
+
+    async def digest_cases(self, recipient: DigestRecipient) -> list[dict[str, Any]]:
+        """Open cases with a deadline or an overdue flag: a sagsbehandler's own, a leder's units'."""
+        owner = "unit = ANY($1::text[])" if recipient.is_leder else "assignee = $1"
+        rows = await self._pool.fetch(
+            f"""
+            SELECT case_id, phase, next_deadline_kind AS deadline_kind, next_deadline_at AS deadline_at, overdue
+            FROM cases WHERE {owner} AND phase NOT IN ('closed', 'withdrawn')
+              AND (overdue OR next_deadline_at IS NOT NULL)
+            ORDER BY next_deadline_at NULLS FIRST, case_id
+            """,
+            recipient.units if recipient.is_leder else recipient.username,
+        )
+        return [dict(r) for r in rows]
+
+    async def insert_digest(self, *, key: str, username: str, day: date, subject: str, body: str, cases: int) -> bool:
+        status = await self._pool.execute(
+            """
+            INSERT INTO digests (key, username, day, subject, body, cases) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (key) DO NOTHING
+            """,
+            key, username, day, subject, body, cases,
+        )  # fmt: skip
+        return status.endswith(" 1")
+
+    async def mark_digest_delivered(self, key: str, where: str) -> None:
+        await self._pool.execute("UPDATE digests SET delivered_to = $2 WHERE key = $1", key, where)
+
+    async def digests_on(self, day: date) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch("SELECT key, username, cases, delivered_to FROM digests WHERE day = $1", day)
+        return [dict(r) for r in rows]
