@@ -79,6 +79,9 @@ class FilingRequest(BaseModel):
     representative_fuldmagt: bool = False
     late_reason: str | None = None
     actor: str = Field(min_length=1)
+    # The owner from the start; the web takes them from the filer, the CLI from --unit/--assignee.
+    unit: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+    assignee: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
     @field_validator("cpr")
     @classmethod
@@ -181,6 +184,8 @@ async def file_complaint(
         representative=representative,
         late_reason_given=bool(request.late_reason),
         actor=request.actor,
+        unit=request.unit,
+        assignee=request.assignee,
     )
     existing = await register.case_view(case_id)
     if existing is not None and existing.phase.is_terminal:
@@ -267,6 +272,44 @@ async def take_step(
         raise
 
 
+class Reassigned(BaseModel):
+    """One case's answer in a bulk reassignment: done, or refused and why."""
+
+    case_id: str
+    ok: bool
+    phase: Phase | None = None
+    error: str | None = None
+
+
+async def reassign_many(
+    client: Client,
+    case_ids: list[str],
+    *,
+    unit: str,
+    assignee: str | None,
+    actor: str,
+    reason: str,
+    batch_id: str,
+) -> list[Reassigned]:
+    """A leder's bulk reassignment ("werk verdelen"): one reason for all, but each case its own `assign`
+    step, idempotent under `batch_id` (a retried batch applies each case once). Every case gets an answer:
+    a partial failure is never silent."""
+    if not case_ids:
+        raise InvalidInput("Choose at least one case to reassign.")
+    fields: dict[str, Any] = {"unit": unit, "actor": actor, "reason": reason}
+    if assignee:
+        fields["assignee"] = assignee
+    parse_step("assign", fields)  # bad input is refused once, before any case is touched
+    answers = []
+    for case_id in dict.fromkeys(case_ids):
+        try:
+            result = await take_step(client, case_id, "assign", fields, update_id=f"{batch_id}:{case_id}")
+            answers.append(Reassigned(case_id=case_id, ok=True, phase=result.phase))
+        except Refused as refused:
+            answers.append(Reassigned(case_id=case_id, ok=False, error=str(refused)))
+    return answers
+
+
 async def show_case(register: CaseRegister, case_id: str) -> dict[str, Any]:
     """Everything about one case from the read model: state, letters, escalations, warnings."""
     check_case_id(case_id)
@@ -306,12 +349,27 @@ async def list_cases(
     overdue: bool = False,
     stuck_days: int | None = None,
     now: datetime | None = None,
+    units: list[str] | None = None,
+    assignee: str | None = None,
+    phase: Phase | None = None,
+    by_deadline: bool = False,
 ) -> list[dict[str, Any]]:
+    """Cases from the read model: a supervisor's lists (overdue, stuck) or a worklist (by owner, ordered
+    by the deadline that comes first)."""
     now = now or datetime.now(timezone.utc)
     if stuck_days is not None and stuck_days < 1:
         raise InvalidInput("--days must be a whole number of days, 1 or more.")
     stuck_since = now - timedelta(days=stuck_days) if stuck_days is not None else None
-    rows = await register.list_cases(kommune=kommune, overdue=overdue, stuck_since=stuck_since, now=now)
+    rows = await register.list_cases(
+        kommune=kommune,
+        overdue=overdue,
+        stuck_since=stuck_since,
+        now=now,
+        units=units,
+        assignee=assignee,
+        phase=phase.value if phase else None,
+        by_deadline=by_deadline,
+    )
     return _json_rows(rows)
 
 

@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     file.add_argument("--fuldmagt", action="store_true", help="the representative has a written fuldmagt")
     file.add_argument("--late-reason", help="the citizen's særlig grund if the complaint is late")
     file.add_argument("--actor", default="intake", help="who registers the complaint")
+    file.add_argument("--unit", help="the unit that owns the case (its code), e.g. ydelse")
+    file.add_argument("--assignee", help="the sagsbehandler who owns the case (user id)")
 
     step = sub.add_parser("step", help="take a caseworker step on a case")
     step.add_argument("case_id")
@@ -109,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(step_spec=spec)
         for field in spec.fields:
             choices = _choices(field.choices) if field.choices else None
-            command.add_argument(field.flag, dest=field.name, required=True, choices=choices, help=field.help)
+            command.add_argument(field.flag, dest=field.name, required=field.required, choices=choices, help=field.help)
         _add_step_arguments(command)
 
     show = sub.add_parser("show", help="everything about one case")
@@ -120,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--stuck", action="store_true", help="only open cases with no step for --days days")
     cases.add_argument("--days", type=int, default=14, help="days without a step that count as stuck (default 14)")
     cases.add_argument("--kommune", help="only this kommunekode")
+    cases.add_argument("--unit", action="append", help="only cases owned by this unit (repeatable)")
+    cases.add_argument("--assignee", help="only this sagsbehandler's cases, soonest deadline first")
 
     erase = sub.add_parser("erase", help="erase a closed case's personal data after the retention period")
     erase.add_argument("case_id")
@@ -213,6 +217,8 @@ async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
         "representative_fuldmagt": args.fuldmagt,
         "late_reason": args.late_reason,
         "actor": args.actor,
+        "unit": args.unit,
+        "assignee": args.assignee,
     }
     request = operations.parse_filing(raw)
     register = await _with_register(settings)
@@ -228,7 +234,8 @@ def _step_fields(args: argparse.Namespace, spec: steps.StepSpec) -> dict[str, An
     fields: dict[str, Any] = {"actor": args.actor, "reason": args.reason}
     for field in spec.fields:
         value = getattr(args, field.name)
-        fields[field.name] = _enum_value(value) if field.choices else value
+        if value is not None:
+            fields[field.name] = _enum_value(value) if field.choices else value
     return fields
 
 
@@ -253,7 +260,13 @@ async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
     register = await _with_register(settings)
     try:
         rows = await operations.list_cases(
-            register, kommune=args.kommune, overdue=args.overdue, stuck_days=args.days if args.stuck else None
+            register,
+            kommune=args.kommune,
+            overdue=args.overdue,
+            stuck_days=args.days if args.stuck else None,
+            units=args.unit,
+            assignee=args.assignee,
+            by_deadline=args.assignee is not None,
         )
     finally:
         await register.close()
@@ -321,9 +334,18 @@ async def cmd_up(settings: Settings) -> None:
     async def prepare(dsn: str) -> None:
         await apply_migrations(dsn)
 
+    async def serve(settings: Settings, stop: asyncio.Event) -> None:
+        from workers.client import connect
+        from workers.schedules import ensure_digest_schedule
+
+        client = await connect(settings)
+        if await ensure_digest_schedule(client, settings):
+            print("Daily digest schedule created (working days 07:00 Europe/Copenhagen).", flush=True)
+        await run_worker(settings, stop, client=client)
+
     await run_stack(
         settings,
-        run_worker=run_worker,
+        run_worker=serve,
         prepare_database=prepare,
         search_attributes=FOR_DEV_SERVER,
         codec_server=_codec_server(settings),

@@ -79,6 +79,10 @@ class ComplaintFiling(Model):
     late_reason_given: bool = False  # the citizen stated a særlig grund (the text is in PostgreSQL)
     kommune_name: str  # the authority letters are signed by
     actor: str
+    # Who owns the case from the start: the unit (myndighedscenter/afdeling) and its sagsbehandler. None in
+    # histories from before cases had owners.
+    unit: str | None = None
+    assignee: str | None = None
 
 
 class FilingReceipt(Model):
@@ -136,6 +140,13 @@ class Withdrawn(Step):
 
 class EscalationRequested(Step):
     route: EscalationRoute
+
+
+class CaseAssigned(Step):
+    """A new owner: the unit and, optionally, the sagsbehandler in it (no one: the unit's shared queue)."""
+
+    unit: str
+    assignee: str | None = None
 
 
 class StepResult(Model):
@@ -270,6 +281,8 @@ class CaseState(BaseModel):
     # first result, even after continue-as-new (Temporal remembers update ids within one run only).
     applied_updates: dict[str, StepResult] = {}
     version: int = 0
+    unit: str | None = None  # the owner: set from the filing at intake, changed by the assign step
+    assignee: str | None = None
 
     @property
     def case_id(self) -> str:
@@ -320,3 +333,5 @@ class CaseView(Model):
     warnings: list[WarningEntry]
     pending_effects: int  # letters, escalations, warnings queued but not yet done
     version: int
+    unit: str | None = None
+    assignee: str | None = None

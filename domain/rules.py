@@ -7,12 +7,14 @@ share one source of truth.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from domain.errors import StepRefused  # every check raises it; readers of the rules look for it here
 from domain.models import (
     AnkestyrelsenDecided,
     AnkestyrelsenReceived,
+    CaseAssigned,
     CaseState,
     EscalationRequested,
     Step,
@@ -213,3 +215,19 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
         return
     # Borgmester (political channel, serviceniveau and service complaints) and Datatilsynet (personal
     # data) have no precondition the system can check; the reason records the ground.
+
+
+# A unit code or user id as the kommune's directory spells it: letters, digits, '-', '_' and '.'.
+_OWNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def check_assign(state: CaseState, step: CaseAssigned) -> None:
+    """A case always has an owner; a closed case keeps the one it closed with (the history says who)."""
+    if state.phase.is_terminal:
+        raise StepRefused(f"The case is {_phase_name(state.phase)}; a closed case is not reassigned.")
+    if not _OWNER_ID.match(step.unit.strip()):
+        raise StepRefused("Give the unit as its code, e.g. --unit ydelse (letters, digits, '-', '_', '.').")
+    if step.assignee is not None and not _OWNER_ID.match(step.assignee.strip()):
+        raise StepRefused("Give the sagsbehandler as a user id, e.g. --assignee sb-ydelse, or leave it out.")
+    if (step.unit.strip(), step.assignee) == (state.unit, state.assignee):
+        raise StepRefused("The case already has this owner; nothing to change.")

@@ -21,6 +21,7 @@ from domain.models import (
     AktindsigtRequested,
     AnkestyrelsenDecided,
     AnkestyrelsenReceived,
+    CaseAssigned,
     CaseState,
     ComplaintReceivedAgain,
     EscalationRequested,
@@ -54,6 +55,7 @@ class Field:
     help: str
     label_da: str  # the form's label
     choices: type[StrEnum] | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,19 @@ STEPS: tuple[StepSpec, ...] = (
         label_da="Klagen er trukket tilbage",
     ),
     StepSpec(
+        name="assign",
+        update="assign",
+        model=CaseAssigned,
+        rule=_about_the_step(rules.check_assign),
+        help="give the case a new owner: a unit and optionally its sagsbehandler (the reason is recorded)",
+        label_da="Fordel sagen",
+        fields=(
+            Field("unit", "--unit", "the unit's code", "Enhed"),
+            Field("assignee", "--assignee", "the sagsbehandler's user id (leave out for the unit's queue)",
+                  "Sagsbehandler", required=False),
+        ),
+    ),
+    StepSpec(
         name="escalate",
         update="escalate",
         model=EscalationRequested,
@@ -207,6 +222,12 @@ def _probe(spec: StepSpec) -> Step:
     return spec.model.model_validate(values)
 
 
+def _flag_usage(field: Field) -> str:
+    values = "\\|".join(c.value.replace("_", "-") for c in field.choices) if field.choices else field.name.upper()
+    usage = f"`{field.flag}` {values}"
+    return usage if field.required else f"[{usage}]"
+
+
 def markdown_table() -> str:
     """The table of steps for docs/steps.md."""
     lines = [
@@ -220,10 +241,7 @@ def markdown_table() -> str:
     ]
     for spec in STEPS:
         command = f"klagesag {spec.cli_command} CASE" + (f" {spec.name}" if spec.cli_command == "step" else "")
-        fields = ", ".join(
-            f"`{f.flag}` " + ("\\|".join(c.value.replace("_", "-") for c in f.choices) if f.choices else f.name.upper())
-            for f in spec.fields
-        )
+        fields = ", ".join(_flag_usage(f) for f in spec.fields)
         roles = ", ".join(sorted(role.value for role in spec.roles))
         lines.append(f"| {spec.name} ({spec.label_da}) | `{command}` | {fields or '—'} | {roles} | {spec.help} |")
     return "\n".join(lines) + "\n"

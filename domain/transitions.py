@@ -30,6 +30,7 @@ from domain.models import (
     AktindsigtRequested,
     AnkestyrelsenDecided,
     AnkestyrelsenReceived,
+    CaseAssigned,
     CaseState,
     ComplaintReceivedAgain,
     EscalationRequested,
@@ -78,6 +79,7 @@ def intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
         s.deadlines[DeadlineName.KLAGEFRIST] = answer.klagefrist
     s.late = answer.late
     s.timeliness = answer.timeliness
+    s.unit, s.assignee = s.filing.unit, s.filing.assignee
     representative = s.filing.representative
     step = Step(actor=s.filing.actor, reason=f"Klage modtaget ({s.filing.channel.value})")
     if representative is not None and not representative.has_standing:
@@ -270,6 +272,16 @@ def withdraw(record: CaseRecord, step: Withdrawn) -> None:
     s.deadlines.clear()
     record.letter(LetterKind.TILBAGETRAEKNING)
     record.record("withdraw", step, Phase.WITHDRAWN)
+
+
+def assign(record: CaseRecord, step: CaseAssigned) -> None:
+    """A new owner; the history keeps who had it before and why it moved."""
+    s = record.state
+    details = {"unit": step.unit.strip(), "from_unit": s.unit or ""}
+    if step.assignee or s.assignee:
+        details.update(assignee=step.assignee or "", from_assignee=s.assignee or "")
+    s.unit, s.assignee = step.unit.strip(), step.assignee
+    record.record("assign", step, s.phase, **details)
 
 
 def escalate(record: CaseRecord, step: EscalationRequested) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -16,6 +16,14 @@ import asyncpg
 from store.sealing import new_data_key, seal, unseal
 
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
+
+
+@dataclass(frozen=True)
+class DigestRecipient:
+    username: str
+    display_name: str
+    is_leder: bool
+    units: list[str]
 
 
 @dataclass(frozen=True)
@@ -133,14 +141,14 @@ class CaseRegister:
             """
             INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
                                received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
-                               updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, now())
+                               unit, assignee, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
             ON CONFLICT (case_id) DO UPDATE SET
                 phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
                 outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
                 next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
                 last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
-                updated_at = now()
+                unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
             WHERE cases.version < EXCLUDED.version
             """,
             view.case_id,
@@ -158,6 +166,8 @@ class CaseRegister:
             view.last_step_at,
             view.version,
             view.model_dump_json(),
+            view.unit,
+            view.assignee,
         )
         return status.endswith(" 1")
 
@@ -172,14 +182,30 @@ class CaseRegister:
         overdue: bool = False,
         stuck_since: datetime | None = None,
         now: datetime | None = None,
+        units: list[str] | None = None,
+        assignee: str | None = None,
+        phase: str | None = None,
+        by_deadline: bool = False,
         limit: int = 200,
     ) -> list[dict[str, Any]]:
-        """Open and closed cases for supervisors, newest first; filters use the partial indexes."""
+        """Cases for worklists and supervisors; filters use the partial indexes. Newest first, or with
+        `by_deadline` the open cases whose deadline comes first (a worklist)."""
         where = ["TRUE"]
         args: list[Any] = []
         if kommune:
             args.append(kommune)
             where.append(f"kommune = ${len(args)}")
+        if units is not None:
+            args.append(units)
+            where.append(f"unit = ANY(${len(args)}::text[])")
+        if assignee is not None:
+            args.append(assignee)
+            where.append(f"assignee = ${len(args)}")
+        if phase is not None:
+            args.append(phase)
+            where.append(f"phase = ${len(args)}")
+        if by_deadline:
+            where.append("phase NOT IN ('closed', 'withdrawn')")
         if overdue:
             # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
             args.append(now)
@@ -190,12 +216,13 @@ class CaseRegister:
             args.append(stuck_since)
             where.append(f"phase NOT IN ('closed', 'withdrawn') AND last_step_at < ${len(args)}")
         args.append(limit)
+        order = "next_deadline_at NULLS LAST, case_id" if by_deadline else "received DESC, case_id"
         rows = await self._pool.fetch(
             f"""
             SELECT case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late, received,
-                   next_deadline_at, next_deadline_kind, last_step_at
+                   next_deadline_at, next_deadline_kind, last_step_at, unit, assignee
             FROM cases WHERE {' AND '.join(where)}
-            ORDER BY received DESC, case_id LIMIT ${len(args)}
+            ORDER BY {order} LIMIT ${len(args)}
             """,
             *args,
         )
@@ -321,3 +348,46 @@ def _stored_letter(row: asyncpg.Record) -> StoredLetter:
         body = unseal(row["data_key"], row["sealed_body"], context=f"letter:{row['key']}").decode()
     return StoredLetter(body=body, **fields)
 
+
+    # --- daily digest ---------------------------------------------------------------------------------
+
+    async def digest_recipients(self) -> list[DigestRecipient]:
+        """Active sagsbehandlere and ledere (the users table of migration 003)."""
+        rows = await self._pool.fetch(
+            """
+            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units FROM users
+            WHERE active AND roles && ARRAY['sagsbehandler', 'leder']::text[] ORDER BY username
+            """
+        )
+        return [DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"])) for r in rows]
+
+    async def digest_cases(self, recipient: DigestRecipient) -> list[dict[str, Any]]:
+        """Open cases with a deadline or an overdue flag: a sagsbehandler's own, a leder's units'."""
+        owner = "unit = ANY($1::text[])" if recipient.is_leder else "assignee = $1"
+        rows = await self._pool.fetch(
+            f"""
+            SELECT case_id, phase, next_deadline_kind AS deadline_kind, next_deadline_at AS deadline_at, overdue
+            FROM cases WHERE {owner} AND phase NOT IN ('closed', 'withdrawn')
+              AND (overdue OR next_deadline_at IS NOT NULL)
+            ORDER BY next_deadline_at NULLS FIRST, case_id
+            """,
+            recipient.units if recipient.is_leder else recipient.username,
+        )
+        return [dict(r) for r in rows]
+
+    async def insert_digest(self, *, key: str, username: str, day: date, subject: str, body: str, cases: int) -> bool:
+        status = await self._pool.execute(
+            """
+            INSERT INTO digests (key, username, day, subject, body, cases) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (key) DO NOTHING
+            """,
+            key, username, day, subject, body, cases,
+        )  # fmt: skip
+        return status.endswith(" 1")
+
+    async def mark_digest_delivered(self, key: str, where: str) -> None:
+        await self._pool.execute("UPDATE digests SET delivered_to = $2 WHERE key = $1", key, where)
+
+    async def digests_on(self, day: date) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch("SELECT key, username, cases, delivered_to FROM digests WHERE day = $1", day)
+        return [dict(r) for r in rows]

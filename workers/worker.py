@@ -16,10 +16,12 @@ from temporalio.worker import Worker
 from activities.case_register import CaseRegisterActivities
 from activities.channel import LetterChannel, OutboxFolder
 from activities.deadlines import DeadlineActivities
+from activities.digest import DigestActivities
 from store.register import CaseRegister
 from workers.client import connect
 from workers.settings import Settings
 from workflows.complaint import ComplaintWorkflow
+from workflows.digest import DailyDigestWorkflow
 
 log = structlog.get_logger("klagesag.worker")
 
@@ -29,11 +31,12 @@ def build_worker(
 ) -> Worker:
     deadlines = DeadlineActivities(settings.calendar_profile)
     case_register = CaseRegisterActivities(register, channel or OutboxFolder(settings.outbox_dir))
+    digests = DigestActivities(register, settings.outbox_dir)
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ComplaintWorkflow],
-        activities=[*deadlines.all(), *case_register.all()],
+        workflows=[ComplaintWorkflow, DailyDigestWorkflow],
+        activities=[*deadlines.all(), *case_register.all(), *digests.all()],
         activity_executor=ThreadPoolExecutor(4),
     )
 

@@ -72,6 +72,7 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "new-decision": transitions.new_decision,
     "complaint-received": transitions.complaint_received,
     "withdraw": transitions.withdraw,
+    "assign": transitions.assign,
     "escalate": transitions.escalate,
 }
 
@@ -277,6 +278,8 @@ class ComplaintWorkflow:
             warnings=s.warnings,
             pending_effects=len(s.pending),
             version=s.version,
+            unit=s.unit,
+            assignee=s.assignee,
         )
 
     def _next_deadline(self) -> tuple[DeadlineName, datetime] | None:
