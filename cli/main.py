@@ -16,7 +16,6 @@ import sys
 from datetime import date
 from typing import Any, NoReturn
 
-from casework import operations
 from cli import render
 from domain import steps
 from domain.calendar import CalendarProfile
@@ -138,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
-    frist.add_argument("--received", required=True, type=_iso_date, help="the day the decision was received")
+    frist.add_argument("--received", type=_iso_date, help="the day the decision was received (for the klagefrist)")
     frist.add_argument("--aktindsigt-requested", type=_iso_date)
     frist.add_argument("--aktindsigt-answered", type=_iso_date)
     frist.add_argument("--complaint-received", type=_iso_date)
@@ -160,6 +159,11 @@ def _print(data: Any, as_json: bool, text: str) -> None:
 
 def cmd_frist(args: argparse.Namespace, settings: Settings) -> None:
     profile = CalendarProfile(args.profile) if args.profile else settings.calendar_profile
+    if args.received is None and args.complaint_received is None:
+        raise InvalidInput(
+            "give --received (the day the decision was received: the klagefrist) or --complaint-received "
+            "(the day the complaint arrived: the genvurdering), or both."
+        )
     if args.aktindsigt_answered and not args.aktindsigt_requested:
         raise InvalidInput("--aktindsigt-answered needs --aktindsigt-requested (an answer follows a request).")
     report = frist_report(
@@ -199,6 +203,8 @@ async def _with_client(settings: Settings):
 
 
 async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import operations  # imported here: `frist` and `--help` start without Temporal
+
     raw = {
         "cpr": args.cpr,
         "name": args.name,
@@ -240,6 +246,8 @@ def _step_fields(args: argparse.Namespace, spec: steps.StepSpec) -> dict[str, An
 
 
 async def cmd_step(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import operations  # imported here: `frist` and `--help` start without Temporal
+
     spec: steps.StepSpec = args.step_spec
     operations.check_case_id(args.case_id)
     client = await _with_client(settings)
@@ -248,6 +256,8 @@ async def cmd_step(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import operations  # imported here: `frist` and `--help` start without Temporal
+
     register = await _with_register(settings)
     try:
         case = await operations.show_case(register, args.case_id)
@@ -257,6 +267,8 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import operations  # imported here: `frist` and `--help` start without Temporal
+
     register = await _with_register(settings)
     try:
         rows = await operations.list_cases(
@@ -274,6 +286,8 @@ async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def cmd_erase(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import operations  # imported here: `frist` and `--help` start without Temporal
+
     operations.check_case_id(args.case_id)
     register = await _with_register(settings)
     try:

@@ -361,7 +361,7 @@ def end_of_day_utc(d: date) -> datetime:
 
 
 def frist_report(
-    received: date,
+    received: date | None,
     *,
     aktindsigt_requested: date | None = None,
     aktindsigt_answered: date | None = None,
@@ -372,7 +372,8 @@ def frist_report(
 
     An aktindsigt request made before the complaint (or with no complaint yet) interrupts the klagefrist;
     one made on or after the complaint's receipt pauses the genvurdering instead.  A value is None when the
-    inputs it needs are missing.
+    inputs it needs are missing: without the decision's receipt there is no klagefrist, but the
+    genvurdering still counts from the complaint.
     """
     if aktindsigt_answered is not None and aktindsigt_requested is None:
         raise DeadlineInputError(
@@ -381,13 +382,17 @@ def frist_report(
         )
     if aktindsigt_requested is not None and aktindsigt_answered is not None:
         _check_answer_order(aktindsigt_requested, aktindsigt_answered)
-    if complaint_received is not None and complaint_received < received:
+    if received is not None and complaint_received is not None and complaint_received < received:
         raise DeadlineInputError(
             f"the complaint cannot be received ({complaint_received.isoformat()}) before the decision it "
             f"complains about was received ({received.isoformat()}). Check both dates."
         )
 
-    kf = _klagefrist_with_aktindsigt(received, aktindsigt_requested, aktindsigt_answered, complaint_received, profile)
+    kf = (
+        _klagefrist_with_aktindsigt(received, aktindsigt_requested, aktindsigt_answered, complaint_received, profile)
+        if received is not None
+        else None
+    )
     answer_due = aktindsigt_answer_due(aktindsigt_requested) if aktindsigt_requested is not None else None
     gv: Deadline | None = None
     if complaint_received is not None:
@@ -403,12 +408,13 @@ def frist_report(
                     f"dag og forlænges med ventetiden, når svaret foreligger (klagesags politik [UNVERIFIED]). "
                     f"Datoen ovenfor er foreløbig",
                 )
-        lenient_due = None
-        if profile is CalendarProfile.STRICT:
-            lenient_due = _klagefrist_with_aktindsigt(
-                received, aktindsigt_requested, aktindsigt_answered, complaint_received, CalendarProfile.LENIENT
-            ).due
-        kf = _append(kf, _timeliness_line(complaint_received, kf.due, lenient_due))
+        if kf is not None and received is not None:
+            lenient_due = None
+            if profile is CalendarProfile.STRICT:
+                lenient_due = _klagefrist_with_aktindsigt(
+                    received, aktindsigt_requested, aktindsigt_answered, complaint_received, CalendarProfile.LENIENT
+                ).due
+            kf = _append(kf, _timeliness_line(complaint_received, kf.due, lenient_due))
     return {"klagefrist": kf, "aktindsigt_answer_due": answer_due, "genvurdering_due": gv}
 
 

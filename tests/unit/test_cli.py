@@ -181,3 +181,16 @@ def test_step_with_malformed_case_id_is_refused_before_connecting(
     line = assert_one_line_error(code, capsys)
     assert "NOT-A-CASE" in line
     assert "KS-0101-ABCDEFGHIJKLM" in line
+
+
+def test_frist_with_only_the_complaint_gives_the_genvurdering_and_no_klagefrist(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(["frist", "--complaint-received", "2026-11-02"], capsys)
+    assert data["genvurdering_due"] == "2026-11-30"
+    assert data["klagefrist"] is None
+
+
+def test_frist_without_any_date_is_refused_naming_both_options(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run(["frist"]), capsys)
+    assert "--received" in line and "--complaint-received" in line
