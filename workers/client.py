@@ -35,7 +35,9 @@ def connect_config(settings: Settings, environ: Mapping[str, str] | None = None)
         if tls is not None and tls.strip().lower() not in _TLS_VALUES:
             raise SettingsError(f"TEMPORAL_TLS={tls!r} is not valid: expected true or false")
         try:
-            config = dict(ClientConfig.load_client_connect_config(override_env_vars=env))
+            # None: envconfig reads the process environment itself (it accepts only a plain dict).
+            overrides = None if environ is None else dict(environ)
+            config = dict(ClientConfig.load_client_connect_config(override_env_vars=overrides))
         except (OSError, RuntimeError, ValueError) as error:
             # envconfig's messages name the variable or file; a TOML error's later lines quote the file,
             # which may hold an API key, so keep the first line only.

@@ -3,17 +3,14 @@ klagesag's settings as fallbacks, TLS and API keys as envconfig defines them."""
 
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from temporalio.service import TLSConfig
 
+from tests.certificates import make_pki
 from workers.client import connect_config
 from workers.settings import Settings, SettingsError
 
@@ -46,6 +43,15 @@ def test_temporal_address_and_namespace_win_over_the_klagesag_fallbacks(no_profi
     config = connect_config(settings, env)
     assert config["target_host"] == "temporal-frontend.temporal:7233"
     assert config["namespace"] == "prod"
+
+
+def test_the_process_environment_is_read_when_no_mapping_is_given(
+    monkeypatch: pytest.MonkeyPatch, no_profile: dict[str, str]
+) -> None:
+    for name, value in no_profile.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "from-process-env:7233")
+    assert connect_config(Settings())["target_host"] == "from-process-env:7233"
 
 
 def test_an_api_key_turns_tls_on(no_profile: dict[str, str]) -> None:
@@ -113,77 +119,31 @@ def test_an_unknown_profile_is_a_settings_error(tmp_path: Path) -> None:
 # --- mutual TLS from files, with a CA and certificates made here
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
-def make_ca_and_client(directory: Path) -> dict[str, Path]:
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(_name("klagesag test CA"))
-        .issuer_name(_name("klagesag test CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    client_key = ec.generate_private_key(ec.SECP256R1())
-    client = (
-        x509.CertificateBuilder()
-        .subject_name(_name("klagesag-worker"))
-        .issuer_name(ca.subject)
-        .public_key(client_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(ca_key, hashes.SHA256())
-    )
-    files = {
-        "ca": directory / "ca.pem",
-        "cert": directory / "client.pem",
-        "key": directory / "client.key",
-    }
-    files["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files["cert"].write_bytes(client.public_bytes(serialization.Encoding.PEM))
-    files["key"].write_bytes(_pem_key(client_key))
-    return files
-
-
 def test_tls_files_become_a_tls_config_with_their_bytes(no_profile: dict[str, str], tmp_path: Path) -> None:
-    files = make_ca_and_client(tmp_path)
+    pki = make_pki(tmp_path)
     env = no_profile | {
         "TEMPORAL_ADDRESS": "temporal-frontend.temporal.svc:7233",
-        "TEMPORAL_TLS_SERVER_CA_CERT_PATH": str(files["ca"]),
-        "TEMPORAL_TLS_CLIENT_CERT_PATH": str(files["cert"]),
-        "TEMPORAL_TLS_CLIENT_KEY_PATH": str(files["key"]),
+        "TEMPORAL_TLS_SERVER_CA_CERT_PATH": str(pki.ca),
+        "TEMPORAL_TLS_CLIENT_CERT_PATH": str(pki.client_cert),
+        "TEMPORAL_TLS_CLIENT_KEY_PATH": str(pki.client_key),
         "TEMPORAL_TLS_SERVER_NAME": "temporal-frontend",
     }
     tls = connect_config(Settings(), env)["tls"]
     assert isinstance(tls, TLSConfig)
-    assert tls.server_root_ca_cert == files["ca"].read_bytes()
-    assert tls.client_cert == files["cert"].read_bytes()
-    assert tls.client_private_key == files["key"].read_bytes()
+    assert tls.server_root_ca_cert == pki.ca.read_bytes()
+    assert tls.client_cert == pki.client_cert.read_bytes()
+    assert tls.client_private_key == pki.client_key.read_bytes()
     assert tls.domain == "temporal-frontend"
     x509.load_pem_x509_certificate(tls.client_cert)  # what was read is a certificate, not a path
 
 
 def test_tls_data_variables_work_without_files(no_profile: dict[str, str], tmp_path: Path) -> None:
-    files = make_ca_and_client(tmp_path)
+    pki = make_pki(tmp_path)
     env = no_profile | {
-        "TEMPORAL_TLS_SERVER_CA_CERT_DATA": files["ca"].read_text(),
-        "TEMPORAL_TLS_CLIENT_CERT_DATA": files["cert"].read_text(),
-        "TEMPORAL_TLS_CLIENT_KEY_DATA": files["key"].read_text(),
+        "TEMPORAL_TLS_SERVER_CA_CERT_DATA": pki.ca.read_text(),
+        "TEMPORAL_TLS_CLIENT_CERT_DATA": pki.client_cert.read_text(),
+        "TEMPORAL_TLS_CLIENT_KEY_DATA": pki.client_key.read_text(),
     }
     tls = connect_config(Settings(), env)["tls"]
     assert isinstance(tls, TLSConfig)
-    assert tls.client_cert == files["cert"].read_bytes()
+    assert tls.client_cert == pki.client_cert.read_bytes()
