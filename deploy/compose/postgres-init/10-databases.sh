@@ -4,7 +4,7 @@
 # visibility database and klagesag's own role and database, so klagesag never uses Temporal's credentials.
 set -eu
 
-klagesag_password=$(cat /run/secrets/klagesag_db_password)
+klagesag_password=$(cat "${KLAGESAG_DB_PASSWORD_FILE:-/run/secrets/klagesag_db_password}")
 
 # psql substitutes :'name' as a quoted literal, so the password needs no escaping here.
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

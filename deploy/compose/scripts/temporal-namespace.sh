@@ -1,7 +1,6 @@
 #!/bin/sh
 # Creates the klagesag namespace and registers klagesag's search attributes; safe to run again.
 # Runs in temporalio/admin-tools (the `temporal` CLI) once the server is healthy.
-# The names and types must equal workflows/search_attributes.py (tests/deploy checks it).
 set -eu
 
 : "${TEMPORAL_ADDRESS:=temporal:7233}"
@@ -38,22 +37,21 @@ else
   temporal operator namespace create --namespace "$ns" --retention "$NAMESPACE_RETENTION"
 fi
 
+# NAME:TYPE, exactly workflows/search_attributes.py (tests/deploy compares them).
+ATTRIBUTES="KlagesagKommune:Keyword KlagesagPhase:Keyword KlagesagNextDeadline:Datetime"
+ATTRIBUTES="$ATTRIBUTES KlagesagOverdue:Bool KlagesagRound:Int"
+
 # One attribute per call: with several --name and one --type, CLI 1.9.1 registers only the first name
 # and still reports success (seen on the dev server).
-register() {
-  retry 30 temporal operator search-attribute create --namespace "$ns" --name "$1" --type "$2"
-}
-register KlagesagKommune Keyword
-register KlagesagPhase Keyword
-register KlagesagNextDeadline Datetime
-register KlagesagOverdue Bool
-register KlagesagRound Int
+for pair in $ATTRIBUTES; do
+  retry 30 temporal operator search-attribute create --namespace "$ns" --name "${pair%%:*}" --type "${pair#*:}"
+done
 
-# Check, rather than trust the exit codes above.
+# Check names and types, rather than trust the exit codes above.
 listed=$(temporal operator search-attribute list --namespace "$ns")
-for name in KlagesagKommune KlagesagPhase KlagesagNextDeadline KlagesagOverdue KlagesagRound; do
-  if ! printf '%s\n' "$listed" | grep -q "^ *$name "; then
-    echo "search attribute $name is missing after registration" >&2
+for pair in $ATTRIBUTES; do
+  if ! printf '%s\n' "$listed" | grep -q "^ *${pair%%:*}  *${pair#*:} *$"; then
+    echo "search attribute ${pair%%:*} of type ${pair#*:} is missing after registration" >&2
     exit 1
   fi
 done
