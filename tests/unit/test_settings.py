@@ -252,3 +252,15 @@ def test_production_accepts_a_password_given_as_a_query_parameter(monkeypatch: p
 def test_development_keeps_the_defaults_production_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KLAGESAG_ENV", "development")
     assert Settings().case_id_key == DEVELOPMENT_CASE_ID_KEY
+
+
+def test_the_redacted_database_url_is_what_messages_may_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLAGESAG_DATABASE_URL", PROD_URL)
+    assert Settings().database_url_redacted == "postgresql://klagesag:***@db.internal:5432/klagesag"
+
+
+def test_the_codec_server_allows_the_local_ui_unless_another_origin_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLAGESAG_TEMPORAL_UI_PORT", "18233")
+    assert Settings().codec_allowed_origin == "http://127.0.0.1:18233"
+    monkeypatch.setenv("KLAGESAG_CODEC_UI_ORIGIN", "https://temporal-ui.kommune.dk")
+    assert Settings().codec_allowed_origin == "https://temporal-ui.kommune.dk"
