@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for every klagesag process; the command picks the role:
 #   worker (default) | web | codec-server | init
 # Contract (deploy/README.md): web on 8000 (/healthz, /readyz), worker health on 8081 (/healthz, /readyz),
@@ -17,7 +16,8 @@ RUN groupadd --system --gid 10001 klagesag \
     && useradd --system --uid 10001 --gid klagesag --home-dir /var/lib/klagesag --shell /usr/sbin/nologin klagesag \
     && install -d -o klagesag -g klagesag -m 0750 /var/lib/klagesag /var/lib/klagesag/outbox
 
-# The sources are bind-mounted for the install only, so they never become a layer of the image.
+# The sources are bind-mounted for the install only, so they never become a layer of the image
+# (RUN --mount needs BuildKit, the default builder since Docker 23).
 RUN --mount=type=bind,source=.,target=/src,rw pip install /src
 
 # Listen on all interfaces inside the container; the ports are the contract above. Data (the letter
