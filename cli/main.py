@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -187,18 +188,20 @@ async def _with_register(settings: Settings):
         return await CaseRegister.connect(settings.database_url, max_size=2)
     except Exception as error:  # asyncpg raises several unrelated types on connect
         raise Unavailable(
-            f"cannot reach PostgreSQL at {settings.database_url} ({type(error).__name__}); is 'klagesag up' running?"
+            f"cannot reach PostgreSQL at {settings.database_url_redacted} ({type(error).__name__}); "
+            "is 'klagesag up' running?"
         ) from None
 
 
 async def _with_client(settings: Settings):
-    from workers.client import connect
+    from workers.client import connect, connect_config
 
+    target = connect_config(settings)["target_host"]  # a bad TEMPORAL_* setting is a SettingsError, not "unavailable"
     try:
         return await connect(settings)
     except Exception as error:
         raise Unavailable(
-            f"cannot reach Temporal at {settings.temporal_address} ({type(error).__name__}); is 'klagesag up' running?"
+            f"cannot reach Temporal at {target} ({type(error).__name__}); is 'klagesag up' running?"
         ) from None
 
 
@@ -340,6 +343,9 @@ async def cmd_worker(settings: Settings) -> None:
 
 
 async def cmd_up(settings: Settings) -> None:
+    # The local stack is the embedded one: TEMPORAL_* variables in the caller's shell must not send its
+    # worker to another cluster.
+    settings = dataclasses.replace(settings, temporal_from_environment=False)
     from deploy.stack import run_stack
     from store.migrate import apply_migrations
     from workers.worker import run_worker

@@ -23,6 +23,7 @@ from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from domain.calendar import CalendarProfile
+from domain.errors import SettingsError  # raised here; the CLI maps it to exit 2 (one line)
 from workers.codec import development_keys, parse_keys
 
 TASK_QUEUE = "klagesag"
@@ -48,11 +49,6 @@ SECRET_SETTINGS = (
 )
 
 T = TypeVar("T")
-
-
-class SettingsError(ValueError):
-    """A setting that cannot be used. The message is one line: the variable, the value and what is
-    expected, so an operator can fix the deployment without reading a traceback."""
 
 
 def _env(name: str, default: str) -> str:

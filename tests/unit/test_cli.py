@@ -194,3 +194,11 @@ def test_frist_with_only_the_complaint_gives_the_genvurdering_and_no_klagefrist(
 def test_frist_without_any_date_is_refused_naming_both_options(capsys: pytest.CaptureFixture[str]) -> None:
     line = assert_one_line_error(run(["frist"]), capsys)
     assert "--received" in line and "--complaint-received" in line
+
+
+def test_a_malformed_setting_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLAGESAG_RETENTION_DAYS", "fem år")
+    line = assert_one_line_error(run(["frist", "--received", "2024-03-05"]), capsys)
+    assert line.startswith("klagesag: bad setting:") and "KLAGESAG_RETENTION_DAYS" in line
