@@ -198,20 +198,32 @@ def _account(row: asyncpg.Record) -> Account:
 
 class AccountStore:
     def __init__(
-        self, pool: asyncpg.Pool, *, policy: AccountPolicy | None = None, clock: Clock = utc_now
+        self,
+        pool: asyncpg.Pool,
+        *,
+        policy: AccountPolicy | None = None,
+        clock: Clock = utc_now,
+        hasher: PasswordHash | None = None,
     ) -> None:
         self._pool = pool
         self.policy = policy or AccountPolicy()
         self._clock = clock
-        self._hasher = PasswordHash((Argon2Hasher(),))
+        # Argon2id with pwdlib's defaults (64 MiB, 3 passes); tests pass a cheaper Argon2 to stay fast.
+        self._hasher = hasher or PasswordHash((Argon2Hasher(),))
         self._dummy_hash: str | None = None
 
     @classmethod
     async def connect(
-        cls, dsn: str, *, policy: AccountPolicy | None = None, clock: Clock = utc_now, max_size: int = 10
+        cls,
+        dsn: str,
+        *,
+        policy: AccountPolicy | None = None,
+        clock: Clock = utc_now,
+        hasher: PasswordHash | None = None,
+        max_size: int = 10,
     ) -> "AccountStore":
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=max_size)
-        return cls(pool, policy=policy, clock=clock)
+        return cls(pool, policy=policy, clock=clock, hasher=hasher)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -7,7 +7,6 @@ Temporal settings are taken from there through `core`.
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -79,6 +78,9 @@ class WebSettings:
     max_failed_logins: int = field(default_factory=lambda: int(_env("KLAGESAG_MAX_FAILED_LOGINS", "5")))
     lockout: timedelta = field(default_factory=lambda: _minutes("KLAGESAG_LOCKOUT_MINUTES", 15))
     oidc: OidcSettings = field(default_factory=OidcSettings.from_env)
+    # The address people reach klagesag at (e.g. https://klagesag.kommune.dk), when a proxy in front
+    # hides it; used for the OIDC callback URL. Empty: taken from the request.
+    public_url: str = field(default_factory=lambda: _env("KLAGESAG_PUBLIC_URL", ""))
 
     @property
     def production(self) -> bool:
@@ -91,7 +93,3 @@ class WebSettings:
         if self.oidc.enabled and not (self.oidc.client_id and self.oidc.client_secret):
             raise ValueError("KLAGESAG_OIDC_ISSUER needs KLAGESAG_OIDC_CLIENT_ID and KLAGESAG_OIDC_CLIENT_SECRET")
         return self
-
-
-def random_secret() -> str:
-    return secrets.token_urlsafe(32)
