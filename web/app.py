@@ -1,0 +1,102 @@
+"""The FastAPI application: pages, API, static files, error handling and security headers.
+
+`create_app` connects its own PostgreSQL pools in the lifespan unless the caller passes stores (tests,
+or a process that already has them). The database must be migrated (`klagesag migrate` / `klagesag up`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from store.accounts import AccountPolicy, AccountStore, Clock, utc_now
+from store.register import CaseRegister
+from web import api, pages
+from web.deps import TemporalClientFactory, TemporalConnection
+from web.pages.errors import render_problem_page
+from web.problems import install_problem_handlers
+from web.security import SecurityHeadersMiddleware
+from web.settings import WebSettings
+from web.templating import STATIC_DIR
+
+
+def account_policy(settings: WebSettings) -> AccountPolicy:
+    return AccountPolicy(
+        max_failed_logins=settings.max_failed_logins,
+        lockout=settings.lockout,
+        session_idle=settings.session_idle,
+        session_absolute=settings.session_absolute,
+    )
+
+
+def create_app(
+    settings: WebSettings | None = None,
+    *,
+    accounts: AccountStore | None = None,
+    register: CaseRegister | None = None,
+    temporal_client_factory: TemporalClientFactory | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = (settings or WebSettings()).checked()
+    clock = clock or utc_now
+
+    async def connect_temporal():  # default factory; imported late so the web app starts without Temporal
+        from workers.client import connect
+
+        return await connect(settings.core)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = []
+        if app.state.accounts is None:
+            app.state.accounts = await AccountStore.connect(
+                settings.core.database_url, policy=account_policy(settings), clock=clock
+            )
+            owned.append(app.state.accounts)
+        if app.state.register is None:
+            app.state.register = await CaseRegister.connect(settings.core.database_url)
+            owned.append(app.state.register)
+        try:
+            yield
+        finally:
+            for store in owned:
+                await store.close()
+
+    app = FastAPI(
+        title="klagesag",
+        version="1",
+        summary="Complaints (klager) of a Danish kommune: cases, steps and worklists.",
+        openapi_url="/openapi.json",
+        docs_url=None,  # Swagger UI loads scripts from a CDN and inline: neither fits the CSP nor offline
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.accounts = accounts
+    app.state.register = register
+    app.state.temporal = TemporalConnection(temporal_client_factory or connect_temporal)
+
+    install_problem_handlers(app, render_problem_page)
+    app.include_router(api.build_router())
+    app.include_router(pages.build_router())
+    if settings.oidc.enabled:
+        from web import oidc  # authlib is loaded only when a provider is configured
+
+        app.include_router(oidc.build_router(settings))
+        # Holds OIDC state and nonce for the few seconds of a login round trip; nothing else.
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=settings.session_secret,
+            session_cookie=oidc.STATE_COOKIE,
+            max_age=600,
+            same_site="lax",
+            https_only=settings.production,
+        )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
+    return app
