@@ -3,8 +3,12 @@ cookie authenticates without its CSRF token is refused and changes nothing."""
 
 from __future__ import annotations
 
+from fastapi import Request
+
 from store.accounts import AccountStore
 from tests.web.helpers import api_token, bearer, browser_login, form_csrf
+from web.access import record_case_access
+from web.auth import CurrentUser
 
 
 async def test_a_caseworker_gets_ingen_adgang_on_the_admin_page(client):
@@ -98,3 +102,31 @@ def test_user_policy():
     assert user(Role.BORGERRAADGIVER, units=()).can_read("ydelse")
     assert not user(Role.ADMIN, units=()).can_read("ydelse")
     assert user(Role.LEDER).is_leder and not user(Role.LEDER).is_admin
+
+
+async def test_an_api_request_by_cookie_takes_the_csrf_token_from_the_header_only(client):
+    await browser_login(client, "admin")
+    token = form_csrf((await client.get("/")).text)
+    response = await client.request(
+        "DELETE", "/api/v1/users/leder/sessions", data={"csrf_token": token}
+    )
+    assert response.status_code == 403
+
+
+async def test_case_access_is_recorded_with_the_purpose_from_the_request(app, client, accounts: AccountStore):
+    # How a case page and a case endpoint plug in: a route using `current_user`, recording the access.
+    @app.get("/sager/{case_id}")
+    async def case_page(case_id: str, request: Request, user: CurrentUser):
+        await record_case_access(request, user, case_id, "sag")
+        return {"ok": True}
+
+    @app.get("/api/v1/cases/{case_id}")
+    async def case_api(case_id: str, request: Request, user: CurrentUser):
+        await record_case_access(request, user, case_id, "sag")
+        return {"ok": True}
+
+    await browser_login(client, "sb-ydelse")
+    assert (await client.get("/sager/KS-0101-A")).status_code == 200
+    assert (await client.get("/api/v1/cases/KS-0101-A")).status_code == 200
+    entries = await accounts.access_log_for("KS-0101-A")
+    assert [(e.username, e.purpose, e.what) for e in entries] == [("sb-ydelse", "page", "sag"), ("sb-ydelse", "api", "sag")]
