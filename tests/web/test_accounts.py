@@ -108,3 +108,25 @@ async def test_purging_removes_only_long_ended_sessions(accounts: AccountStore, 
     live = await accounts.create_session(leder.id)
     assert await accounts.purge_sessions() == 1
     assert await accounts.session(live.token) is not None
+
+
+async def test_a_json_seed_file_works_too(accounts: AccountStore, tmp_path):
+    import json
+
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        json.dumps(
+            {
+                "kommune": "0101",
+                "units": [{"code": "boern", "name": "Børn og familie", "forvaltning": "BUF"}],
+                "users": [
+                    {"username": "sb-boern", "display_name": "SB Børn", "roles": ["sagsbehandler"], "units": ["boern"], "password": "pw-boern-1"}
+                ],
+            }
+        )
+    )
+    report = await accounts.seed_from_file(seed)
+    assert report.units == 1 and report.users_created == ["sb-boern"]
+    result = await accounts.authenticate("SB-Boern", "pw-boern-1")
+    assert result.ok and result.account.forvaltninger == ("BUF",)
+    assert (await accounts.seed_from_file(seed)).users_created == []
