@@ -100,9 +100,7 @@ async def account_for_claims(
     if not account.active:
         raise OidcRefused("Din adgang til klagesag er lukket. Kontakt en administrator.")
     if account.oidc_subject is None or (roles is not None and roles != account.roles):
-        account = await accounts.update_user(
-            account.username, oidc_subject=subject, roles=roles if roles is not None else None
-        )
+        account = await accounts.update_user(account.username, oidc_subject=subject, roles=roles)
     return account
 
 
