@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="start PostgreSQL, the Temporal dev server and a worker in the foreground")
     sub.add_parser("worker", help="run a worker against the configured Temporal and PostgreSQL")
     sub.add_parser("migrate", help="apply the database migrations")
+    sub.add_parser(
+        "init", help="prepare a cluster: namespace check, search attributes, migrations, schedules (idempotent)"
+    )
     sub.add_parser("codec-server", help="serve /decode for the Temporal Web UI (encrypted payloads)")
 
     file = sub.add_parser("file", help="register a complaint (idempotent: the same complaint gives the same case)")
@@ -325,6 +328,14 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     _print({"applied": applied}, args.json, f"applied: {', '.join(applied) or 'nothing (up to date)'}")
 
 
+async def cmd_init(args: argparse.Namespace, settings: Settings) -> None:
+    from workers.init import initialise
+
+    client = await _with_client(settings)
+    report = await initialise(client, settings)
+    _print(dataclasses.asdict(report), args.json, report.summary())
+
+
 def _stop_on_signals() -> asyncio.Event:
     """An event set by Ctrl-C or SIGTERM, for the long-running commands."""
     stop = asyncio.Event()
@@ -411,6 +422,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_rebuild(args, settings)
     elif args.command == "migrate":
         await cmd_migrate(args, settings)
+    elif args.command == "init":
+        await cmd_init(args, settings)
     elif args.command == "worker":
         await cmd_worker(settings)
     elif args.command == "up":

@@ -1,0 +1,80 @@
+"""`klagesag init`: prepare a fresh (or running) cluster for klagesag, safe to run on every deploy.
+
+Each part checks before it changes: the namespace must exist (creating one is the cluster operator's
+decision), missing search attributes are registered, migrations are applied once each, and the digest
+schedule is created unless it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import SettingsError
+from store.migrate import apply_migrations
+from workers.schedules import ensure_digest_schedule
+from workers.settings import Settings
+from workflows import search_attributes as sa
+
+
+@dataclass
+class InitReport:
+    namespace: str
+    search_attributes_added: list[str] = field(default_factory=list)
+    migrations_applied: list[str] = field(default_factory=list)
+    digest_schedule_created: bool = False
+
+    def summary(self) -> str:
+        return (
+            f"namespace {self.namespace}: ok; search attributes added: "
+            f"{', '.join(self.search_attributes_added) or 'none (all present)'}; migrations applied: "
+            f"{', '.join(self.migrations_applied) or 'none (up to date)'}; digest schedule: "
+            f"{'created' if self.digest_schedule_created else 'present'}"
+        )
+
+
+async def initialise(client: Client, settings: Settings) -> InitReport:
+    report = InitReport(namespace=client.namespace)
+    try:
+        await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=client.namespace))
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise SettingsError(
+                f"Temporal namespace '{client.namespace}' does not exist; create it "
+                f"(temporal operator namespace create --namespace {client.namespace}) or set TEMPORAL_NAMESPACE."
+            ) from None
+        raise
+    report.search_attributes_added = await _register_search_attributes(client)
+    report.migrations_applied = await apply_migrations(settings.database_url)
+    report.digest_schedule_created = await ensure_digest_schedule(client, settings)
+    return report
+
+
+async def _register_search_attributes(client: Client) -> list[str]:
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=client.namespace)
+    )
+    known = {**existing.system_attributes, **existing.custom_attributes}
+    missing = {
+        key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
+        for key in sa.ALL
+        if key.name not in known
+    }
+    wrong = [
+        key.name
+        for key in sa.ALL
+        if key.name in known
+        and known[key.name] != IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
+    ]
+    if wrong:
+        raise SettingsError(f"search attributes registered with another type: {', '.join(wrong)}; fix them by hand.")
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )
+    return sorted(missing)
