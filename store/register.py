@@ -340,15 +340,6 @@ class CaseRegister:
         )
         return [dict(r) for r in rows]
 
-
-def _stored_letter(row: asyncpg.Record) -> StoredLetter:
-    fields = {k: row[k] for k in ("key", "kind", "round", "recipient_role", "subject", "created_at", "delivered_at", "delivered_to")}
-    body = row["body"]
-    if row["sealed_body"] is not None and row["data_key"] is not None:
-        body = unseal(row["data_key"], row["sealed_body"], context=f"letter:{row['key']}").decode()
-    return StoredLetter(body=body, **fields)
-
-
     # --- daily digest ---------------------------------------------------------------------------------
 
     async def digest_recipients(self) -> list[DigestRecipient]:
@@ -391,3 +382,11 @@ def _stored_letter(row: asyncpg.Record) -> StoredLetter:
     async def digests_on(self, day: date) -> list[dict[str, Any]]:
         rows = await self._pool.fetch("SELECT key, username, cases, delivered_to FROM digests WHERE day = $1", day)
         return [dict(r) for r in rows]
+
+
+def _stored_letter(row: asyncpg.Record) -> StoredLetter:
+    fields = {k: row[k] for k in ("key", "kind", "round", "recipient_role", "subject", "created_at", "delivered_at", "delivered_to")}
+    body = row["body"]
+    if row["sealed_body"] is not None and row["data_key"] is not None:
+        body = unseal(row["data_key"], row["sealed_body"], context=f"letter:{row['key']}").decode()
+    return StoredLetter(body=body, **fields)

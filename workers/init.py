@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import asyncpg
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.errors import SettingsError
+from domain.errors import SettingsError, Unavailable
 from store.migrate import apply_migrations
 from workers.schedules import ensure_digest_schedule
 from workers.settings import Settings
@@ -50,7 +51,12 @@ async def initialise(client: Client, settings: Settings) -> InitReport:
             ) from None
         raise
     report.search_attributes_added = await _register_search_attributes(client)
-    report.migrations_applied = await apply_migrations(settings.database_url)
+    try:
+        report.migrations_applied = await apply_migrations(settings.database_url)
+    except (OSError, asyncpg.PostgresError) as error:
+        raise Unavailable(
+            f"cannot reach PostgreSQL at {settings.database_url_redacted} ({type(error).__name__})"
+        ) from None
     report.digest_schedule_created = await ensure_digest_schedule(client, settings)
     return report
 
