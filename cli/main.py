@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("up", help="start PostgreSQL, the Temporal dev server and a worker in the foreground")
     sub.add_parser("worker", help="run a worker against the configured Temporal and PostgreSQL")
+    web = sub.add_parser("web", help="serve the web pages and the HTTP API (run as many as you like)")
+    web.add_argument("--host", help="address to listen on (default KLAGESAG_LISTEN_HOST or 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port (default KLAGESAG_WEB_PORT or 8000)")
     sub.add_parser("migrate", help="apply the database migrations")
     sub.add_parser(
         "init", help="prepare a cluster: namespace check, search attributes, migrations, schedules (idempotent)"
@@ -363,16 +366,30 @@ async def cmd_up(settings: Settings) -> None:
     from workflows.search_attributes import FOR_DEV_SERVER
 
     async def prepare(dsn: str) -> None:
+        from store.accounts import AccountStore, demo_seed_path, demo_users
+
         await apply_migrations(dsn)
+        accounts = await AccountStore.connect(dsn, max_size=1)
+        try:
+            await accounts.seed_from_file(demo_seed_path())
+        finally:
+            await accounts.close()
+        print("Demo users (log in at http://127.0.0.1:%d):" % settings.web_port, flush=True)
+        for user in demo_users():
+            print(f"  {user.username:<16} {user.password:<16} {', '.join(user.roles)} ({', '.join(user.units) or '-'})")
 
     async def serve(settings: Settings, stop: asyncio.Event) -> None:
+        from web.server import serve_until
+        from web.settings import WebSettings
         from workers.client import connect
         from workers.schedules import ensure_digest_schedule
 
         client = await connect(settings)
         if await ensure_digest_schedule(client, settings):
             print("Daily digest schedule created (working days 07:00 Europe/Copenhagen).", flush=True)
-        await run_worker(settings, stop, client=client)
+        print(f"Web:              http://127.0.0.1:{settings.web_port}", flush=True)
+        web = serve_until(stop, WebSettings(core=settings), host="127.0.0.1", port=settings.web_port)
+        await asyncio.gather(run_worker(settings, stop, client=client), web)
 
     await run_stack(
         settings,
@@ -381,6 +398,16 @@ async def cmd_up(settings: Settings) -> None:
         search_attributes=FOR_DEV_SERVER,
         codec_server=_codec_server(settings),
     )
+
+
+async def cmd_web(args: argparse.Namespace, settings: Settings) -> None:
+    from web.server import serve_until
+    from web.settings import WebSettings
+
+    web_settings = WebSettings(core=settings).checked()
+    host, port = args.host or settings.listen_host, args.port or settings.web_port
+    print(f"klagesag web on http://{host}:{port} (Ctrl-C stops)", flush=True)
+    await serve_until(_stop_on_signals(), web_settings, host=host, port=port)
 
 
 def _codec_server(settings: Settings):
@@ -426,6 +453,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_init(args, settings)
     elif args.command == "worker":
         await cmd_worker(settings)
+    elif args.command == "web":
+        await cmd_web(args, settings)
     elif args.command == "up":
         await cmd_up(settings)
     elif args.command == "codec-server":
