@@ -254,6 +254,10 @@ def transient(error: BaseException) -> str | None:
         return f"rpc-{error.status.name.lower()}" if error.status in TRANSIENT_STATUSES else None
     if isinstance(error, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError)):
         return f"pg-{type(error).__name__}"
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        # A pooled connection cut off mid-operation by a PostgreSQL restart ("another operation is in
+        # progress"); filing and steps are idempotent, so the caller retries like any lost connection.
+        return f"pg-{type(error).__name__}"
     if isinstance(error, (asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.ConnectionFailureError)):
         return f"pg-{type(error).__name__}"
     if isinstance(error, (OSError, asyncio.TimeoutError, ConnectionError)):
