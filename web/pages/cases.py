@@ -65,6 +65,8 @@ async def _render_case(
     history = sorted(view.history, key=lambda entry: entry.seq)
     rounds = [(number, list(entries)) for number, entries in groupby(history, key=lambda e: e.round)]
     forms = steps.offered_steps(view.phase) if user.can_act_on(view.unit or "") else []
+    if step in steps.BY_NAME and steps.BY_NAME[step] not in forms:
+        forms.append(steps.BY_NAME[step])  # the refused form comes back with what was typed
     return render(
         request,
         "case.html",
