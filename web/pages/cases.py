@@ -14,7 +14,7 @@ from domain import steps
 from domain.errors import CaseNotFound, Refused
 from domain.models import CaseView
 from store.register import PartyErased
-from web import present
+from web import present, readmodel
 from web.access import record_case_access
 from web.auth import CurrentUser, User
 from web.deps import get_register, get_temporal_client
@@ -115,6 +115,7 @@ async def take_step(case_id: str, step_name: str, request: Request, user: Curren
         # Nothing changed: the page comes back with the rule's words and what the user typed.
         await record_case_access(request, user, case_id, "sag")
         return await _render_case(request, user, view, refusal=str(refused), step=step_name, typed=typed, status_code=409)
+    await readmodel.caught_up(get_register(request), case_id, view.version)
     await record_case_access(request, user, case_id, f"skridt {step_name}")
     return RedirectResponse(f"/sager/{case_id}", status_code=303)
 

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from casework import operations
 from domain.errors import Refused
 from store.accounts import Role
-from web import labels, present
+from web import labels, present, readmodel
 from web.access import record_case_access
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register, get_settings, get_temporal_client
@@ -80,5 +80,6 @@ async def file(request: Request, user: CurrentUser) -> Response:
         )
     except Refused as refused:
         return _page(request, values, error=str(refused), frist=frist, status_code=422)
+    await readmodel.caught_up(get_register(request), receipt.case_id, None)
     await record_case_access(request, user, receipt.case_id, "ny klage")
     return RedirectResponse(f"/sager/{receipt.case_id}", status_code=303)
