@@ -31,7 +31,7 @@ from domain.models import (
     Step,
     Withdrawn,
 )
-from domain.vocabulary import AnkestyrelsenOutcome, EscalationRoute, GenvurderingResult, NewDecisionResult
+from domain.vocabulary import AnkestyrelsenOutcome, EscalationRoute, GenvurderingResult, NewDecisionResult, Phase
 
 Rule = Callable[[CaseState, Step, datetime], None]
 
@@ -213,6 +213,37 @@ def allowed_steps(state: CaseState, now: datetime) -> list[StepSpec]:
             continue
         allowed.append(spec)
     return allowed
+
+
+# What the case page offers as forms, from the read model (CaseView) alone. The rules read more than the
+# read model holds (a pending aktindsigt request, the final decision's time), so the page offers by phase
+# here and the workflow's validator stays the only judge: a step offered but refused is shown with the
+# rule's message (HTTP 409), nothing changed. The phases mirror each rule's `require_phase` in
+# domain/rules.py.
+_OFFERED_IN: dict[str, frozenset[Phase]] = {
+    "aktindsigt-requested": frozenset({Phase.RECEIVED, Phase.GENVURDERING, Phase.KLAGEFRIST}),
+    "aktindsigt-answered": frozenset({Phase.AKTINDSIGT}),
+    "fuldmagt-received": frozenset({Phase.AWAITING_STANDING}),
+    "genvurdering": frozenset({Phase.GENVURDERING}),
+    "ankestyrelsen-received": frozenset({Phase.FORWARDED}),
+    "ankestyrelsen-outcome": frozenset({Phase.AT_ANKESTYRELSEN}),
+    "new-decision": frozenset({Phase.GENBEHANDLING}),
+    "complaint-received": frozenset({Phase.KLAGEFRIST}),
+}
+
+
+def offered_steps(phase: Phase) -> list[StepSpec]:
+    """The steps worth a form in this phase. Withdrawal and reassignment are open until the case ends;
+    escalation stays open after it (the ombudsmand takes complaints up to a year later) and its
+    preconditions are judged when taken."""
+    offered = []
+    for spec in STEPS:
+        if spec.name in _OFFERED_IN:
+            if phase in _OFFERED_IN[spec.name]:
+                offered.append(spec)
+        elif spec.name == "escalate" or not phase.is_terminal:
+            offered.append(spec)
+    return offered
 
 
 def _probe(spec: StepSpec) -> Step:

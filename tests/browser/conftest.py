@@ -93,9 +93,12 @@ def live_server(demo_database_url: str) -> Iterator[Callable[..., str]]:
     server started is stopped after the test."""
     with contextlib.ExitStack() as stack:
 
-        def start(**overrides) -> str:
-            settings = WebSettings(core=Settings(database_url=demo_database_url), environment="test", **overrides)
-            return stack.enter_context(serving(create_app(settings)))
+        def start(*, core: Settings | None = None, temporal_client_factory=None, clock=None, **overrides) -> str:
+            # `core`, a Temporal client factory and a clock let a test serve the app against the workflow
+            # harness; the factory runs on the server's own event loop.
+            settings = WebSettings(core=core or Settings(database_url=demo_database_url), environment="test", **overrides)
+            app = create_app(settings, temporal_client_factory=temporal_client_factory, clock=clock)
+            return stack.enter_context(serving(app))
 
         yield start
 

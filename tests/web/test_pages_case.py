@@ -1,0 +1,109 @@
+"""The case page against real cases: forms by phase, a refused step (409, typed values kept, nothing
+changed), steps taken, access by unit, escaping, CSRF, letters and the access log."""
+
+from __future__ import annotations
+
+import pytest
+
+from casework import operations
+from domain.errors import Refused
+from tests.web.helpers import form_csrf
+from tests.web.pages import harness, logged_in, pages_app  # noqa: F401 - fixtures
+from tests.workflow.harness import Harness
+
+OWNER = {"unit": "ydelse", "assignee": "sb-ydelse"}
+
+
+async def test_case_page_offers_the_phase_forms_and_shows_deadlines(harness: Harness, logged_in):
+    case = await harness.file(**OWNER)
+    page = await (await logged_in("sb-ydelse")).get(f"/sager/{case.id}")
+
+    assert page.status_code == 200
+    assert 'action="/sager/%s/skridt/genvurdering"' % case.id in page.text
+    assert "skridt/ankestyrelsen-received" not in page.text  # not in this phase
+    assert "Genvurdering senest" in page.text and "Runde 1" in page.text
+    assert "Klage registreret" in page.text
+    assert "Karen Testborger" not in page.text  # the party's name is not needed here
+
+
+async def test_refused_step_keeps_what_was_typed_and_shows_the_rule(harness: Harness, logged_in):
+    case = await harness.file(**OWNER)
+    before = await harness.register.case_view(case.id)
+    with pytest.raises(Refused) as expected:  # the rule's own words, for comparing with the page
+        await operations.take_step(harness.client, case.id, "escalate",
+                                   {"route": "ombudsmand", "actor": "x", "reason": "Borgeren vil til ombudsmanden"})
+    client = await logged_in("sb-ydelse")
+    token = form_csrf((await client.get(f"/sager/{case.id}")).text)
+
+    refused = await client.post(f"/sager/{case.id}/skridt/escalate",
+                                data={"csrf_token": token, "route": "ombudsmand", "reason": "Borgeren vil <til> ombudsmanden"})
+
+    assert refused.status_code == 409
+    assert "Skridtet blev afvist" in refused.text
+    assert str(expected.value).replace("'", "&#39;") in refused.text
+    assert "Borgeren vil &lt;til&gt; ombudsmanden</textarea>" in refused.text
+    assert '<option value="ombudsmand" selected>' in refused.text
+    after = await harness.register.case_view(case.id)
+    assert (await case.view()).version == before.version and after.history == before.history
+
+
+async def test_steps_through_the_page_reach_ankestyrelsen(harness: Harness, logged_in):
+    case = await harness.file(**OWNER)
+    client = await logged_in("sb-ydelse")
+    for step, fields in [
+        ("aktindsigt-requested", {}),
+        ("aktindsigt-answered", {}),
+        ("genvurdering", {"result": "fastholdt"}),
+    ]:
+        token = form_csrf((await client.get(f"/sager/{case.id}")).text)
+        done = await client.post(f"/sager/{case.id}/skridt/{step}", data={"csrf_token": token, "reason": f"Trin {step}", **fields})
+        assert done.status_code == 303, done.text
+        await case.settled()
+
+    page = await client.get(f"/sager/{case.id}")
+    assert "Oversendt til Ankestyrelsen" in page.text
+    assert "Trin genvurdering" in page.text and "sb-ydelse" in page.text
+    letters = await harness.register.letters_for(case.id)
+    letter = await client.get(f"/sager/{case.id}/breve/{letters[0].key}")
+    assert letter.status_code == 200 and letters[0].subject in letter.text
+    assert await _access_purposes(harness, case.id) >= {"page", "letter"}
+
+
+async def test_another_units_caseworker_gets_ingen_adgang(harness: Harness, logged_in):
+    case = await harness.file(**OWNER)
+    other = await logged_in("sb-handicap")
+    page = await other.get(f"/sager/{case.id}")
+    token = form_csrf((await other.get("/")).text)
+    step = await other.post(f"/sager/{case.id}/skridt/withdraw", data={"csrf_token": token, "reason": "Forsøg udefra"})
+
+    assert page.status_code == 403 and "Ingen adgang" in page.text
+    assert step.status_code == 403
+    reader = await (await logged_in("borgerraadgiver")).get(f"/sager/{case.id}")
+    assert reader.status_code == 200 and "skridt/withdraw" not in reader.text  # reads, acts on nothing
+
+
+async def test_script_in_the_complaint_text_is_escaped(harness: Harness, logged_in):
+    case = await harness.file(text="<script>alert('x')</script> Jeg klager.", **OWNER)
+    page = await (await logged_in("sb-ydelse")).get(f"/sager/{case.id}")
+
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Jeg klager." in page.text
+    assert "<script>alert" not in page.text
+
+
+async def test_a_step_without_the_csrf_token_is_refused(harness: Harness, logged_in):
+    case = await harness.file(**OWNER)
+    before = await case.view()
+    response = await (await logged_in("sb-ydelse")).post(f"/sager/{case.id}/skridt/withdraw", data={"reason": "Uden token"})
+
+    assert response.status_code == 403
+    assert (await case.view()).version == before.version
+
+
+async def _access_purposes(harness: Harness, case_id: str) -> set[str]:
+    import asyncpg
+
+    connection = await asyncpg.connect(harness.settings.database_url)
+    try:
+        return {r["purpose"] for r in await connection.fetch("SELECT purpose FROM access_log WHERE case_id = $1", case_id)}
+    finally:
+        await connection.close()

@@ -1,0 +1,85 @@
+"""Ny klage: registering a complaint, with the klagefrist check shown before saving."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from casework import operations
+from domain.errors import Refused
+from store.accounts import Role
+from web import labels, present, readmodel
+from web.access import record_case_access
+from web.auth import CurrentUser, User, require_role
+from web.deps import get_clock, get_register, get_settings, get_temporal_client
+from web.pages import fristcheck
+from web.present import local_day
+from web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(Role.SAGSBEHANDLER, Role.LEDER))])
+
+TEXT_FIELDS = ("channel", "representative_kind", "representative_name", "decision_ref", "decision_received",
+               "decision_sent", "decision_delivery", "received", "area", "kind", "text", "cpr", "name", "late_reason")
+
+
+def _page(request: Request, values: dict[str, str], *, error: str | None = None, frist=None, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "filing.html",
+        {
+            "values": values, "error": error, "frist": frist, "present": present, "active": "ny_klage",
+            "report_danish": fristcheck.REPORT_DANISH, "deliveries": labels.DELIVERIES, "channels": labels.CHANNELS,
+            "kinds": labels.KINDS, "representatives": labels.REPRESENTATIVES,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/ny-klage", name="new_complaint")
+async def filing_form(request: Request, user: CurrentUser) -> Response:
+    today = local_day(get_clock(request)())
+    return _page(request, {"received": today.isoformat(), "klagevejledning": "on", "decision_delivery": "digital_post",
+                           "channel": "written", "kind": "realitet",
+                           # Sent back with the form, so a double submit files the complaint once.
+                           "idempotency": str(uuid.uuid4())})
+
+
+def filing_fields(values: dict[str, str], user: User) -> dict[str, Any]:
+    """The form as `operations.parse_filing` takes it: empty fields left out, checkboxes as booleans."""
+    raw: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values.get(name, "").strip()}
+    raw["klagevejledning_given"] = values.get("klagevejledning") == "on"
+    raw["representative_fuldmagt"] = values.get("representative_fuldmagt") == "on"
+    raw["actor"] = user.username
+    raw["unit"] = sorted(user.units)[0] if user.units else None
+    if user.is_sagsbehandler:
+        raw["assignee"] = user.username
+    return raw
+
+
+@router.post("/ny-klage", name="file_complaint")
+async def file(request: Request, user: CurrentUser) -> Response:
+    form = await request.form()
+    values = {name: str(value) for name, value in form.items() if name != "csrf_token"}
+    settings = get_settings(request).core
+    frist = fristcheck.check(
+        received=values.get("decision_received", ""), sent=values.get("decision_sent", ""),
+        delivery=values.get("decision_delivery", ""), complaint=values.get("received", ""),
+        profile=settings.calendar_profile,
+    )
+    if values.get("action") == "tjek":
+        # Only the check: nothing is saved, the form comes back with what was typed.
+        return _page(request, values, frist=frist)
+    try:
+        request_model = operations.parse_filing(filing_fields(values, user))
+        receipt = await operations.file_complaint(
+            await get_temporal_client(request), get_register(request), settings, request_model,
+            today=local_day(get_clock(request)()), update_id=values.get("idempotency") or str(uuid.uuid4()),
+        )
+    except Refused as refused:
+        return _page(request, values, error=str(refused), frist=frist, status_code=422)
+    await readmodel.caught_up(get_register(request), receipt.case_id, None)
+    await record_case_access(request, user, receipt.case_id, "ny klage")
+    return RedirectResponse(f"/sager/{receipt.case_id}", status_code=303)

@@ -1,0 +1,76 @@
+"""How the pages put the read model into words: deadline urgency, the next action, Danish labels.
+Pure functions, so the worklist, the case page and the management page say the same thing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.calendar import danish_date
+from domain.vocabulary import PHASE_DANISH, Phase
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+SOON = timedelta(days=7)  # a deadline this close turns the row yellow
+
+DEADLINE_DANISH = {
+    "klagefrist": "Klagefristen udløber",
+    "genvurdering": "Genvurdering",
+    "aktindsigt": "Svar på aktindsigt",
+}
+
+URGENCY_DANISH = {"overdue": "Fristen er overskredet", "soon": "Fristen er tæt på", "ok": ""}
+
+
+def local_day(moment: datetime | str | None) -> date | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(COPENHAGEN).date()
+
+
+def as_datetime(moment: datetime | str | None) -> datetime | None:
+    if moment is None or isinstance(moment, datetime):
+        return moment
+    return datetime.fromisoformat(moment)
+
+
+def urgency(deadline_at: datetime | str | None, now: datetime) -> str:
+    """'overdue' once the deadline has passed, 'soon' within SOON of it, else 'ok'."""
+    due = as_datetime(deadline_at)
+    if due is None:
+        return "ok"
+    if due < now:
+        return "overdue"
+    return "soon" if due - now <= SOON else "ok"
+
+
+def next_action(kind: str | None, deadline_at: datetime | str | None) -> str:
+    """'Genvurdering senest mandag 21. december 2026', or a plain word when no deadline runs."""
+    day = local_day(deadline_at)
+    if kind is None or day is None:
+        return "Ingen løbende frist"
+    return f"{DEADLINE_DANISH.get(kind, kind)} senest {danish_date(day)}"
+
+
+def phase_danish(phase: str | Phase) -> str:
+    return PHASE_DANISH[Phase(phase)]
+
+
+def moment_danish(moment: datetime | str | None) -> str:
+    value = as_datetime(moment)
+    if value is None:
+        return ""
+    local = value.astimezone(COPENHAGEN)
+    return f"{danish_date(local.date())} kl. {local:%H:%M}"
+
+
+def day_danish(value: date | datetime | str | None) -> str:
+    """A date as a caseworker reads it; a moment is taken on Copenhagen's calendar."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) or (isinstance(value, str) and "T" in value):
+        value = local_day(value)
+    elif isinstance(value, str):
+        value = date.fromisoformat(value)
+    return danish_date(value)
