@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from domain.errors import CalendarError, CaseNotFound, InvalidInput, KlagesagError, Refused, StepRefused, Unavailable
+
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
 _TYPE_BASE = "urn:klagesag:problem:"
@@ -186,6 +188,33 @@ def validation_problem(error: RequestValidationError) -> Problem:
     )
 
 
+# --- domain errors, mapped by type (domain/errors.py), never by message ------------------------------------
+
+# Checked in order: the most specific type first (CalendarError is an InvalidInput, both are Refused).
+_DOMAIN_PROBLEMS: tuple[tuple[type[Exception], int, str, str, str, str], ...] = (
+    (CalendarError, 422, "calendar", "The dates cannot be counted", "Datoerne kan ikke beregnes",
+     "Datoerne kan ikke bruges til at beregne fristen. Ret datoerne og prøv igen."),
+    (InvalidInput, 422, "invalid-input", "Invalid input", "Ugyldige oplysninger",
+     "Oplysningerne kan ikke bruges som de er. Ret dem og prøv igen."),
+    (StepRefused, 409, "step-refused", "The step is not allowed now", "Skridtet er ikke tilladt nu",
+     "Sagens fase eller reglerne tillader ikke dette skridt nu. Sagen er uændret."),
+    (CaseNotFound, 404, "case-not-found", "No such case", "Sagen findes ikke",
+     "Der findes ingen sag med dette sagsnummer."),
+    (Refused, 409, "refused", "Refused", "Afvist", "Anmodningen blev afvist. Intet er ændret."),
+    (Unavailable, 503, "unavailable", "Service unavailable", "Tjenesten er ikke tilgængelig",
+     "En server, klagesag bruger, svarer ikke. Prøv igen om lidt."),
+)  # fmt: skip
+
+
+def domain_problem(error: KlagesagError) -> Problem:
+    """The problem for a deliberate error of klagesag: the English detail is the error's own message
+    (it names the rule or field); the Danish detail says what it means for the user."""
+    for kind, status, slug, title, title_da, detail_da in _DOMAIN_PROBLEMS:
+        if isinstance(error, kind):
+            return Problem(status, slug, title=title, title_da=title_da, detail=str(error), detail_da=detail_da)
+    return Problem(500, "internal", title="Internal server error", title_da="Der opstod en fejl")
+
+
 def _http_problem(status: int) -> Problem:
     titles = {
         404: ("Not found", "Findes ikke"),
@@ -255,6 +284,10 @@ def install_problem_handlers(app: FastAPI, render_page: PageRenderer) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         return await respond(request, validation_problem(exc))
+
+    @app.exception_handler(KlagesagError)
+    async def _domain(request: Request, exc: KlagesagError) -> Response:
+        return await respond(request, domain_problem(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -49,3 +49,28 @@ async def app(accounts: AccountStore, register: CaseRegister, clock: MovableCloc
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as c:
         yield c
+
+
+# --- the API against a real worker on the time-skipping Temporal server -----------------------------------
+
+from tests.workflow.conftest import harness  # noqa: E402,F401  (the same worker and PostgreSQL as the workflow tests)
+from tests.workflow.harness import Harness  # noqa: E402
+
+
+@pytest.fixture
+async def api_app(accounts: AccountStore, register: CaseRegister, clock: MovableClock, harness: Harness):
+    """The app with the harness's Temporal client and settings (its task queue, outbox and case-id key);
+    the app's clock starts at the time-skipping server's time, so 'today' agrees with the workflow."""
+    clock.now = await harness.now()
+
+    async def temporal():
+        return harness.client
+
+    settings = WebSettings(environment="test", core=harness.settings)
+    return create_app(settings, accounts=accounts, register=register, clock=clock, temporal_client_factory=temporal)
+
+
+@pytest.fixture
+async def api(api_app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(api_app), base_url=BASE_URL) as c:
+        yield c

@@ -120,13 +120,13 @@ async def test_case_access_is_recorded_with_the_purpose_from_the_request(app, cl
         await record_case_access(request, user, case_id, "sag")
         return {"ok": True}
 
-    @app.get("/api/v1/cases/{case_id}")
+    @app.get("/api/v1/test-cases/{case_id}")
     async def case_api(case_id: str, request: Request, user: CurrentUser):
         await record_case_access(request, user, case_id, "sag")
         return {"ok": True}
 
     await browser_login(client, "sb-ydelse")
     assert (await client.get("/proeve/sager/KS-0101-A")).status_code == 200
-    assert (await client.get("/api/v1/cases/KS-0101-A")).status_code == 200
+    assert (await client.get("/api/v1/test-cases/KS-0101-A")).status_code == 200
     entries = await accounts.access_log_for("KS-0101-A")
     assert [(e.username, e.purpose, e.what) for e in entries] == [("sb-ydelse", "page", "sag"), ("sb-ydelse", "api", "sag")]

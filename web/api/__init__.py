@@ -1,17 +1,18 @@
 """The HTTP API under /api/v1 (JSON; errors are problem+json). Each module holds one resource and its
-router; the lead's case and step endpoints plug in here."""
+router."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import session, users
+from web.api import cases, frist, personal, session, steps, users
 
 PREFIX = "/api/v1"
 
 
 def build_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    for module in (session, users):
+    # steps before cases: GET /cases/steps must not be taken for a case id.
+    for module in (session, users, steps, personal, cases, frist):
         router.include_router(module.router)
     return router
