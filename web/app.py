@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
@@ -21,6 +21,7 @@ from web.pages.errors import render_problem_page
 from web.problems import install_problem_handlers
 from web.security import SecurityHeadersMiddleware
 from web.settings import WebSettings
+from web.text_guard import refuse_unstorable_text
 from web.templating import STATIC_DIR
 
 
@@ -74,6 +75,8 @@ def create_app(
         docs_url=None,  # Swagger UI loads scripts from a CDN and inline: neither fits the CSP nor offline
         redoc_url=None,
         lifespan=lifespan,
+        # Before any handler: text PostgreSQL cannot store is a 422 naming the field, never a 500.
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.settings = settings
     app.state.clock = clock
