@@ -3,11 +3,12 @@
 #   make install  -> create $(VENV) and install klagesag with its test extras (re-runs when pyproject.toml changes)
 #   make run      -> `klagesag up`: PostgreSQL + Temporal dev server + worker on ./.klagesag
 #   make test     -> the whole pytest suite
+#   make test-fast -> the inner loop: pure rules, the step table and the web app in process (about a minute)
 
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: all install run test
+.PHONY: all install run test test-fast
 
 all: test
 
@@ -28,6 +29,9 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
+
+test-fast: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -q tests/unit tests/web tests/replay
 
 # The fault-injection run at full size (bench/faults.py): FAULTS_N complaints on FAULTS_W worker processes
 # while workers are killed and Temporal and PostgreSQL restart. tests/faults runs the same with N=200.
