@@ -76,6 +76,7 @@ class Unit:
     name: str
     kommune: str
     forvaltning: str
+    areas: tuple[str, ...] = ()  # lovområder handled, e.g. "serviceloven" (domain/owners.py)
 
 
 @dataclass(frozen=True)
@@ -250,26 +251,27 @@ class AccountStore:
         """Create or change a unit. True if something was written."""
         status = await self._pool.execute(
             """
-            INSERT INTO units (code, name, kommune, forvaltning) VALUES ($1, $2, $3, $4)
+            INSERT INTO units (code, name, kommune, forvaltning, areas) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kommune = EXCLUDED.kommune,
-                forvaltning = EXCLUDED.forvaltning
-            WHERE (units.name, units.kommune, units.forvaltning)
-                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kommune, EXCLUDED.forvaltning)
+                forvaltning = EXCLUDED.forvaltning, areas = EXCLUDED.areas
+            WHERE (units.name, units.kommune, units.forvaltning, units.areas)
+                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kommune, EXCLUDED.forvaltning, EXCLUDED.areas)
             """,
             unit.code,
             unit.name,
             unit.kommune,
             unit.forvaltning,
+            list(unit.areas),
         )
         return status.endswith(" 1")
 
     async def units(self, *, kommune: str | None = None) -> list[Unit]:
         rows = await self._pool.fetch(
-            "SELECT code, name, kommune, forvaltning FROM units WHERE $1::text IS NULL OR kommune = $1 "
+            "SELECT code, name, kommune, forvaltning, areas FROM units WHERE $1::text IS NULL OR kommune = $1 "
             "ORDER BY forvaltning, name",
             kommune,
         )
-        return [Unit(**dict(r)) for r in rows]
+        return [Unit(**{**dict(r), "areas": tuple(r["areas"])}) for r in rows]
 
     # --- users ------------------------------------------------------------------------------------------
 
@@ -559,7 +561,7 @@ class AccountStore:
         units_written = 0
         for unit in data.get("units", []):
             units_written += await self.upsert_unit(
-                Unit(unit["code"], unit["name"], unit.get("kommune", kommune), unit["forvaltning"])
+                Unit(unit["code"], unit["name"], unit.get("kommune", kommune), unit["forvaltning"], tuple(unit.get("areas", ())))
             )
         created = []
         for user in data.get("users", []):

@@ -164,3 +164,21 @@ async def test_a_leder_reassigns_in_bulk_with_an_answer_per_case(
     assert refused.status_code == 403
     elsewhere = await api.post("/api/v1/cases/reassign", json={**body, "unit": "andet"}, headers=leder)
     assert elsewhere.status_code == 403
+
+
+async def test_the_owner_comes_from_the_filer_or_from_the_areas_unit(
+    api: httpx.AsyncClient, harness: Harness, clock: MovableClock
+) -> None:
+    today = clock.now.date()
+    # The leder of both units files about serviceloven: the unit that handles it, nobody assigned yet.
+    by_leder = await file_over_api(api, harness, await login(api, "leder"), today, area="Serviceloven § 83")
+    # The borgerrådgiver has no unit: the complaint goes to the unit of its area.
+    br = await login(api, "borgerraadgiver")
+    by_br = await file_over_api(api, harness, br, today, area="lov om aktiv socialpolitik § 34")
+    for case, owner in ((by_leder, ("handicap", None)), (by_br, ("ydelse", None))):
+        stored = await harness.register.case_view(case.id)
+        assert stored is not None and (stored.unit, stored.assignee) == owner
+
+    unknown = await api.post("/api/v1/cases", json=filing_body(harness, today, area="byggeloven § 16"), headers=br)
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "unit"
+    assert len(await harness.register.list_cases()) == 2

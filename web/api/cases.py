@@ -20,6 +20,7 @@ from web.api.casework import CaseId, IdempotencyKey, case_in_scope, core_setting
 from web.api.steps import step_names_for
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register
+from web.owners import FILERS, filing_owner
 from web.problems import forbidden, problem_responses
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -27,6 +28,7 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 Caseworker = Annotated[User, Depends(require_role(Role.SAGSBEHANDLER, Role.LEDER))]
 Reader = Annotated[User, Depends(require_role(Role.SAGSBEHANDLER, Role.LEDER, Role.BORGERRAADGIVER))]
 Leder = Annotated[User, Depends(require_role(Role.LEDER))]
+Filer = Annotated[User, Depends(require_role(*FILERS))]
 
 # The filing's JSON body: FilingRequest's own fields without `actor` (the logged-in user is the actor).
 # Derived, not copied, so the two cannot drift; FilingRequest's validators run in parse_filing.
@@ -84,23 +86,18 @@ class Erased(BaseModel):
     status_code=201,
     response_model=FilingReceipt,
     responses=problem_responses(401, 403, 409, 422, 503),
-    summary="File a complaint; you are the actor, your first unit the owner unless given",
+    summary="File a complaint; you are the actor; the owner is the unit given, else your unit for the area (docs/web.md)",
 )
 async def file_complaint(
     body: FilingIn,  # type: ignore[valid-type]
     request: Request,
-    user: Caseworker,
+    user: Filer,
     idempotency_key: IdempotencyKey = None,
 ) -> FilingReceipt:
     raw: dict[str, Any] = {**body.model_dump(exclude_none=True), "actor": user.username}
-    raw.setdefault("unit", min(user.units) if user.units else None)
-    if raw["unit"] is None or not user.can_act_on(raw["unit"]):
-        raise forbidden(
-            detail=f"You can file complaints only for your own units ({', '.join(sorted(user.units)) or 'none'}).",
-            detail_da="Du kan kun oprette klager i dine egne enheder.",
-        )
-    if "assignee" not in raw and user.is_sagsbehandler:
-        raw["assignee"] = user.username
+    raw["unit"], assignee = await filing_owner(request, user, area=raw.get("area", ""), unit=raw.get("unit"))
+    if assignee is not None:
+        raw.setdefault("assignee", assignee)
     filing = operations.parse_filing(raw)
     async with temporal(request) as client:
         receipt = await operations.file_complaint(

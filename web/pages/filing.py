@@ -10,16 +10,17 @@ from starlette.responses import RedirectResponse, Response
 
 from casework import operations
 from domain.errors import Refused
-from store.accounts import Role
 from web import labels, present, readmodel
 from web.access import record_case_access
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register, get_settings, get_temporal_client
+from web.owners import FILERS, filing_owner
 from web.pages import fristcheck
 from web.present import local_day
+from web.problems import Problem
 from web.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(Role.SAGSBEHANDLER, Role.LEDER))])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(*FILERS))])
 
 TEXT_FIELDS = ("channel", "representative_kind", "representative_name", "decision_ref", "decision_received",
                "decision_sent", "decision_delivery", "received", "area", "kind", "text", "cpr", "name", "late_reason")
@@ -47,15 +48,15 @@ async def filing_form(request: Request, user: CurrentUser) -> Response:
                            "idempotency": str(uuid.uuid4())})
 
 
-def filing_fields(values: dict[str, str], user: User) -> dict[str, Any]:
+def filing_fields(values: dict[str, str], user: User, *, unit: str, assignee: str | None) -> dict[str, Any]:
     """The form as `operations.parse_filing` takes it: empty fields left out, checkboxes as booleans."""
     raw: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values.get(name, "").strip()}
     raw["klagevejledning_given"] = values.get("klagevejledning") == "on"
     raw["representative_fuldmagt"] = values.get("representative_fuldmagt") == "on"
     raw["actor"] = user.username
-    raw["unit"] = sorted(user.units)[0] if user.units else None
-    if user.is_sagsbehandler:
-        raw["assignee"] = user.username
+    raw["unit"] = unit
+    if assignee is not None:
+        raw["assignee"] = assignee
     return raw
 
 
@@ -73,7 +74,13 @@ async def file(request: Request, user: CurrentUser) -> Response:
         # Only the check: nothing is saved, the form comes back with what was typed.
         return _page(request, values, frist=frist)
     try:
-        request_model = operations.parse_filing(filing_fields(values, user))
+        unit, assignee = await filing_owner(request, user, area=values.get("area", ""))
+    except Problem as problem:
+        if problem.status != 422:
+            raise
+        return _page(request, values, error=problem.detail_da, frist=frist, status_code=422)
+    try:
+        request_model = operations.parse_filing(filing_fields(values, user, unit=unit, assignee=assignee))
         receipt = await operations.file_complaint(
             await get_temporal_client(request), get_register(request), settings, request_model,
             today=local_day(get_clock(request)()), update_id=values.get("idempotency") or str(uuid.uuid4()),
