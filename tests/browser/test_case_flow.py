@@ -1,6 +1,8 @@
 """A complaint's way through the pages in real Chromium, against the real workflow (time-skipping
 Temporal, a real worker, PostgreSQL): filed through Ny klage, taken to Ankestyrelsen, reassigned by the
-leder; another unit is refused; the same steps work with JavaScript off. Every page is checked with axe,
+leder; a case turns yellow and red on the worklist as its deadline nears and passes (the time-skipping
+server and the app's clock moved together) and the leder finds it among the overdue; another unit is
+refused; the same steps work with JavaScript off. Every page is checked with axe,
 and the worklist and case page are photographed for docs/screenshots/."""
 
 from __future__ import annotations
@@ -33,9 +35,15 @@ async def harness(
 
 
 @pytest.fixture
-async def base(live_server, harness: Harness) -> str:
+async def clock(harness: Harness) -> MovableClock:
+    """The app's clock, at the time-skipping server's time; a test moves both together."""
     clock = MovableClock()
     clock.now = await harness.now()
+    return clock
+
+
+@pytest.fixture
+async def base(live_server, harness: Harness, clock: MovableClock) -> str:
     target = harness.client.service_client.config.target_host
     namespace = harness.client.namespace
 
@@ -159,3 +167,37 @@ async def test_filing_and_a_step_with_javascript_off(base: str, browser: Browser
     finally:
         await context.close()
     assert errors == [], errors
+
+
+async def test_a_case_turns_yellow_then_red_and_the_leder_finds_it_among_the_overdue(
+    base: str, page: Page, harness: Harness, clock: MovableClock
+):
+    case = await harness.file(unit="ydelse", assignee="sb-ydelse")
+    row = page.locator(f'tr[data-case="{case.id}"]')
+
+    async def worklist_after(days: float) -> None:
+        # The workflow's own timers fire on the time-skipping server; the app's clock follows it. The
+        # session would have expired over the days skipped, so log in again.
+        await harness.advance(days)
+        await case.settled()
+        clock.now = await harness.now()
+        await page.context.clear_cookies()
+        await log_in(page, base, "sb-ydelse")
+
+    await worklist_after(0)
+    await expect(row).to_have_class("row--ok")
+    await worklist_after(22)  # genvurdering is due 4 weeks after the complaint: now less than 7 days off
+    await expect(row).to_have_class("row--soon")
+    await expect(row).to_contain_text("Fristen er tæt på")
+    await assert_accessible(page)
+    await worklist_after(7)  # the 4 weeks have passed
+    await expect(row).to_have_class("row--overdue")
+    await expect(row).to_contain_text("Fristen er overskredet")
+    await assert_accessible(page)
+
+    await page.context.clear_cookies()
+    await log_in(page, base, "leder")
+    await page.goto(f"{base}/ledelse")
+    overdue = page.get_by_role("table", name="Sager med overskredet frist")
+    await expect(overdue.get_by_role("link", name=case.id)).to_be_visible()
+    await assert_accessible(page)
