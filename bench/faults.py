@@ -74,7 +74,8 @@ TRANSIENT_STATUSES = {
 
 
 def log(message: str) -> None:
-    print(f"[faults {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    """Progress on stderr, prefixed with the running script's name (the benchmarks share this)."""
+    print(f"[{Path(sys.argv[0]).stem} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def free_port() -> int:

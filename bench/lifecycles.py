@@ -1,0 +1,199 @@
+"""klagesag against bare Temporal, side by side, on 1, 2 and 4 worker processes.
+
+    .venv/bin/python -m bench.lifecycles [--lifecycles 300] [--concurrency 32] [--workers 1,2,4]
+
+For each worker count it starts a fresh PostgreSQL and Temporal dev server (SQLite, as `klagesag up`)
+and W worker processes of each kind on their own task queues, then runs, one after the other:
+
+* **klagesag**: N complaints filed (update-with-start) and taken through genvurdering (fastholdt),
+  Ankestyrelsen's receipt and its outcome (stadfæstet) with `casework.operations`, as the CLI and the
+  API do. "driven" is when the last step's update has answered; "settled" is when every case's letters,
+  escalations and read model are done too (klagesag queues effects and answers the step first).
+* **bare**: N `bench.bare.BareWorkflow` runs with the same shape (two activities, four validated updates,
+  one activity each), no rules and no database.
+
+It prints lifecycles per second for each, and the ratio klagesag/bare (the goal is ≥ 0.9). Figures, with
+the machine they were measured on, are in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+
+from bench.bare import UPDATES, BareWorkflow
+from bench.faults import Stack, log, quiet_libraries
+from casework import operations
+from store.register import CaseRegister
+from workers.client import connect
+
+STEPS = (
+    ("genvurdering", {"result": "fastholdt"}),
+    ("ankestyrelsen-received", {"journal_number": "26-000001"}),
+    ("ankestyrelsen-outcome", {"outcome": "stadfaestet"}),
+)
+
+
+@dataclass
+class Rate:
+    lifecycles: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.lifecycles / self.seconds if self.seconds else 0.0
+
+
+async def bounded(n: int, concurrency: int, one) -> None:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def run(i: int) -> None:
+        async with gate:
+            await one(i)
+
+    await asyncio.gather(*(run(i) for i in range(n)))
+
+
+async def klagesag_lifecycles(stack: Stack, n: int, concurrency: int) -> tuple[Rate, Rate]:
+    settings = stack.settings()
+    client = await connect(settings)
+    register = await CaseRegister.connect(stack.database_url, max_size=concurrency)
+    today = date.today()
+    token = uuid.uuid4().hex[:6]
+    case_ids: list[str] = []
+
+    async def one(i: int) -> None:
+        filing = operations.parse_filing(
+            dict(
+                cpr=f"{(date(1960, 1, 1) + timedelta(days=i)):%d%m%y}{1000 + i % 9000:04d}",
+                name=f"Borger {i}",
+                decision_ref=f"BENCH-{token}-{i:05d}",
+                decision_received=today - timedelta(days=5),
+                received=today,
+                channel="written",
+                area="serviceloven § 83",
+                kind="realitet",
+                text="Klage i benchmarken.",
+                actor="sb-bench",
+            )
+        )
+        receipt = await operations.file_complaint(client, register, settings, filing, today=today, update_id=f"file-{i}")
+        case_ids.append(receipt.case_id)
+        for name, fields in STEPS:
+            await operations.take_step(client, receipt.case_id, name, {**fields, "actor": "sb-bench", "reason": "Benchmark"})
+
+    try:
+        began = time.perf_counter()
+        await bounded(n, concurrency, one)
+        driven = time.perf_counter() - began
+        await wait_closed(register, case_ids)
+        settled = time.perf_counter() - began
+    finally:
+        await register.close()
+    return Rate(n, driven), Rate(n, settled)
+
+
+async def wait_closed(register: CaseRegister, case_ids: list[str]) -> None:
+    """Until the read model of every case shows it closed with the outcome's letter written."""
+    pending = set(case_ids)
+    while pending:
+        for case_id in list(pending):
+            view = await register.case_view(case_id)
+            if view is not None and view.phase.value == "closed" and view.pending_effects == 0:
+                pending.discard(case_id)
+        if pending:
+            await asyncio.sleep(0.2)
+
+
+async def bare_lifecycles(address: str, task_queue: str, n: int, concurrency: int) -> Rate:
+    client = await Client.connect(address)
+    run = uuid.uuid4().hex[:6]
+
+    async def one(i: int) -> None:
+        handle = await client.start_workflow(BareWorkflow.run, id=f"bare-{run}-{i}", task_queue=task_queue)
+        for k in range(UPDATES):
+            await handle.execute_update(BareWorkflow.step, f"step-{k}")
+        await handle.result()
+
+    began = time.perf_counter()
+    await bounded(n, concurrency, one)
+    return Rate(n, time.perf_counter() - began)
+
+
+def start_bare_workers(stack: Stack, task_queue: str, count: int) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.bare", "--address", stack.temporal.address, "--task-queue", task_queue],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+
+
+async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dict[str, float]:
+    stack = Stack(root / f"w{workers}", workers)
+    bare_workers: list[subprocess.Popen[bytes]] = []
+    try:
+        await stack.start()
+        bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
+        bare_workers = start_bare_workers(stack, bare_queue, workers)
+        await asyncio.sleep(3)  # the worker processes import and poll
+        warm = max(4, n // 20)
+        await bare_lifecycles(stack.temporal.address, bare_queue, warm, concurrency)  # warm both paths
+        await klagesag_lifecycles(stack, warm, concurrency)
+        bare = await bare_lifecycles(stack.temporal.address, bare_queue, n, concurrency)
+        driven, settled = await klagesag_lifecycles(stack, n, concurrency)
+    finally:
+        for proc in bare_workers:
+            proc.terminate()
+        for proc in bare_workers:
+            proc.wait(20)
+        await stack.close()
+    return {
+        "workers": workers,
+        "bare_per_s": bare.per_second,
+        "klagesag_driven_per_s": driven.per_second,
+        "klagesag_settled_per_s": settled.per_second,
+        "ratio_driven": driven.per_second / bare.per_second,
+        "ratio_settled": settled.per_second / bare.per_second,
+    }
+
+
+async def run(args: argparse.Namespace) -> None:
+    quiet_libraries()
+    root = Path(tempfile.mkdtemp(prefix="klagesag-bench-"))
+    rows = []
+    for workers in args.workers:
+        log(f"{workers} worker process(es) of each kind, {args.lifecycles} lifecycles, concurrency {args.concurrency}")
+        rows.append(await one_setting(root, workers, args.lifecycles, args.concurrency))
+    print(f"lifecycles={args.lifecycles} concurrency={args.concurrency} (lifecycles per second)")
+    print(f"{'workers':>7} {'bare':>8} {'klagesag driven':>16} {'klagesag settled':>17} {'ratio driven':>13} {'ratio settled':>14}")
+    for r in rows:
+        print(
+            f"{r['workers']:>7} {r['bare_per_s']:>8.2f} {r['klagesag_driven_per_s']:>16.2f} "
+            f"{r['klagesag_settled_per_s']:>17.2f} {r['ratio_driven']:>13.2f} {r['ratio_settled']:>14.2f}"
+        )
+    print(f"mean ratio (settled): {statistics.mean(r['ratio_settled'] for r in rows):.2f}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lifecycles", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4])
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(run(parse_args()))
