@@ -411,7 +411,8 @@ async def cmd_web(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _codec_server(settings: Settings):
-    from workers.codec import EncryptionCodec, parse_keys
+    from workers.codec import EncryptionCodec
+    from workers.payload_keys import parse_keys
     from workers.codec_server import CodecServer
 
     return CodecServer(

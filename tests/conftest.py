@@ -18,7 +18,8 @@ from temporalio.testing import WorkflowEnvironment
 from deploy.postgres import LocalPostgres
 from store.migrate import apply_migrations
 from store.register import CaseRegister
-from workers.codec import data_converter, development_keys, parse_keys
+from workers.codec import data_converter
+from workers.payload_keys import development_keys, parse_keys
 from workflows import search_attributes as sa
 
 # The tests run with encrypted payloads, as production does, under the development key.

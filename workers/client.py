@@ -17,7 +17,8 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
-from workers.codec import data_converter, parse_keys
+from workers.codec import data_converter
+from workers.payload_keys import parse_keys
 from workers.settings import SettingsError, Settings
 
 # envconfig turns TLS on for any TEMPORAL_TLS value but "false"/"0", so "no" or "off" would silently mean

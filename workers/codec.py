@@ -10,9 +10,7 @@ payloads are sealed with the first (active) key, and any listed key can open.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
 import os
 from collections.abc import Sequence
 
@@ -28,26 +26,6 @@ NONCE_BYTES = 12
 
 class UnknownPayloadKey(ValueError):
     """A payload sealed with a key this process was not given (a retired key still in old histories)."""
-
-
-def parse_keys(spec: str) -> dict[str, bytes]:
-    """`id1:base64key,id2:base64key` → ordered {id: key}; the first is the active key."""
-    keys: dict[str, bytes] = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        key_id, _, encoded = item.partition(":")
-        key = base64.b64decode(encoded, validate=True)
-        if not key_id or len(key) != 32:
-            raise ValueError(f"payload key '{key_id or item}' must be 'id:base64' of 32 bytes (AES-256)")
-        keys[key_id] = key
-    if not keys:
-        raise ValueError("no payload key given")
-    return keys
-
-
-def development_keys() -> str:
-    """The key `klagesag up` uses when none is configured: fine on a laptop, never in production."""
-    key = hashlib.sha256(b"klagesag development payload key").digest()
-    return f"dev1:{base64.b64encode(key).decode()}"
 
 
 class EncryptionCodec(PayloadCodec):

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from domain.calendar import CalendarProfile
 from domain.errors import SettingsError  # raised here; the CLI maps it to exit 2 (one line)
-from workers.codec import development_keys, parse_keys
+from workers.payload_keys import development_keys, parse_keys
 
 TASK_QUEUE = "klagesag"
 
@@ -247,7 +247,7 @@ class Settings:
             "KLAGESAG_RETENTION_DAYS", 1826, minimum=1, expected="a whole number of days, at least 1 (e.g. 1826)"
         )
     )
-    # AES-256 keys for Temporal payloads, "id:base64,…", the first one active (workers/codec.py).
+    # AES-256 keys for Temporal payloads, "id:base64,…", the first one active (workers/payload_keys.py).
     payload_keys: str = field(default_factory=_payload_keys, repr=False)
     # The codec server lets the Temporal Web UI show decrypted payloads to whoever holds this token.
     codec_port: int = field(default_factory=lambda: _port("KLAGESAG_CODEC_PORT", 8234))

@@ -16,7 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from workers.codec import development_keys
+from workers.payload_keys import development_keys
 from workers.settings import DEVELOPMENT_CASE_ID_KEY, DEVELOPMENT_SESSION_SECRET
 from workflows.search_attributes import FOR_DEV_SERVER
 

@@ -9,7 +9,8 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 
-from workers.codec import ENCODING, KEY_ID, EncryptionCodec, UnknownPayloadKey, parse_keys
+from workers.codec import ENCODING, KEY_ID, EncryptionCodec, UnknownPayloadKey
+from workers.payload_keys import parse_keys
 
 
 def _key() -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from domain.calendar import CalendarProfile
-from workers.codec import development_keys
+from workers.payload_keys import development_keys
 from workers.settings import (
     DEVELOPMENT_CASE_ID_KEY,
     SECRET_SETTINGS,
