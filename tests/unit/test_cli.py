@@ -202,3 +202,14 @@ def test_a_malformed_setting_is_one_line_and_exit_2(
     monkeypatch.setenv("KLAGESAG_RETENTION_DAYS", "fem år")
     line = assert_one_line_error(run(["frist", "--received", "2024-03-05"]), capsys)
     assert line.startswith("klagesag: bad setting:") and "KLAGESAG_RETENTION_DAYS" in line
+
+
+def test_commands_that_need_no_server_do_not_import_temporal_or_the_web() -> None:
+    """`klagesag frist` starts fast because the CLI module loads Temporal, cryptography and the web only in
+    the commands that use them (issue 10 §4)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, cli.main; print(sorted(m for m in ('temporalio', 'cryptography', 'fastapi', 'asyncpg') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
