@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from domain.models import CaseView, HistoryEntry
+from store.register import CaseRegister
 from domain.vocabulary import PHASE_DANISH, ComplaintChannel, ComplaintKind, DeadlineName, Phase
 
 _numbers = itertools.count(1)
@@ -71,3 +72,10 @@ def a_view(
         assignee=assignee,
         **fields,
     )
+
+
+async def save(register: CaseRegister, **facts: Any) -> str:
+    """Store `a_view(**facts)` in the read model; its case id."""
+    view = a_view(**facts)
+    assert await register.save_case_view(view)
+    return view.case_id

@@ -4,16 +4,19 @@ most overdue first; a list stays inside its kommune and units."""
 
 from __future__ import annotations
 
+import json
+import shlex
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from casework import operations
+from cli import main as cli
 from domain.errors import InvalidInput
 from domain.vocabulary import Phase
 from store.register import CaseRegister
-from tests.read_model import AT, a_view
+from tests.read_model import AT, save
 
 NOW = AT
 
@@ -31,11 +34,6 @@ async def walk(register: CaseRegister, limit: int, **filters: Any) -> tuple[list
         assert len(page.rows) == limit  # only a full page promises more
         cursor = page.next_cursor
 
-
-async def save(register: CaseRegister, **facts: Any) -> str:
-    view = a_view(**facts)
-    assert await register.save_case_view(view)
-    return view.case_id
 
 
 async def test_every_page_of_the_default_list_latest_received_first_each_case_once(register: CaseRegister):
@@ -137,3 +135,43 @@ async def test_a_cursor_continues_only_the_order_it_came_from(register: CaseRegi
         await operations.list_cases(register, kommune="0101", cursor="bm90LWEtY3Vyc29y")
     with pytest.raises(InvalidInput, match="limit"):
         await operations.list_cases(register, kommune="0101", limit=501)
+
+
+# --- the CLI: `klagesag cases` prints the command for the next page ------------------------------------------
+
+
+@pytest.fixture
+async def five_cases(register: CaseRegister, database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("KLAGESAG_DATABASE_URL", database_url)
+    monkeypatch.setenv("KLAGESAG_KOMMUNE", "0101")
+    ids = [await save(register, received=date(2026, 11, 1 + i)) for i in range(5)]
+    await save(register, kommune="0202")  # another kommune's: never in 0101's list
+    return ids[::-1]  # latest received first
+
+
+def test_the_cli_walks_every_page_by_the_command_it_prints(five_cases: list[str], capsys: pytest.CaptureFixture[str]):
+    argv, seen, pages = ["cases", "--limit", "2"], [], 0
+    while argv:
+        assert cli.main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        pages += 1
+        more = [line for line in lines if line.startswith("Flere sager: ")]
+        seen += [line.split(" · ")[0] for line in lines if line not in more]
+        argv = shlex.split(more[0].removeprefix("Flere sager: "))[1:] if more else []
+        assert not more or argv[:3] == ["cases", "--limit", "2"]
+
+    assert seen == five_cases and pages == 3
+
+
+def test_the_cli_json_carries_the_cursor_and_a_bad_one_is_refused(five_cases: list[str], capsys: pytest.CaptureFixture[str]):
+    assert cli.main(["cases", "--limit", "4", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert [row["case_id"] for row in first["items"]] == five_cases[:4] and first["next_cursor"]
+    assert cli.main(["cases", "--limit", "4", "--after", first["next_cursor"], "--json"]) == 0
+    last = json.loads(capsys.readouterr().out)
+    assert [row["case_id"] for row in last["items"]] == five_cases[4:] and last["next_cursor"] is None
+
+    assert cli.main(["cases", "--after", "not-a-cursor"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("klagesag: refused: cursor: ") and len(err.splitlines()) == 1
+
