@@ -25,6 +25,7 @@ class DigestRecipient:
     display_name: str
     is_leder: bool
     units: list[str]
+    kommune: str
 
 
 @dataclass(frozen=True)
@@ -407,23 +408,27 @@ class CaseRegister:
         """Active sagsbehandlere and ledere (the users table of migration 003)."""
         rows = await self._pool.fetch(
             """
-            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units FROM users
+            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units, kommune FROM users
             WHERE active AND roles && ARRAY['sagsbehandler', 'leder']::text[] ORDER BY username
             """
         )
-        return [DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"])) for r in rows]
+        return [
+            DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"]), r["kommune"]) for r in rows
+        ]
 
     async def digest_cases(self, recipient: DigestRecipient) -> list[dict[str, Any]]:
-        """Open cases with a deadline or an overdue flag: a sagsbehandler's own, a leder's units'."""
+        """Open cases of the recipient's kommune with a deadline or an overdue flag: a sagsbehandler's own,
+        a leder's units'."""
         owner = "unit = ANY($1::text[])" if recipient.is_leder else "assignee = $1"
         rows = await self._pool.fetch(
             f"""
             SELECT case_id, phase, next_deadline_kind AS deadline_kind, next_deadline_at AS deadline_at, overdue
-            FROM cases WHERE {owner} AND phase NOT IN ('closed', 'withdrawn')
+            FROM cases WHERE {owner} AND kommune = $2 AND phase NOT IN ('closed', 'withdrawn')
               AND (overdue OR next_deadline_at IS NOT NULL)
             ORDER BY next_deadline_at NULLS FIRST, case_id
             """,
             recipient.units if recipient.is_leder else recipient.username,
+            recipient.kommune,
         )
         return [dict(r) for r in rows]
 

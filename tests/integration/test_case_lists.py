@@ -15,6 +15,7 @@ from casework import operations
 from cli import main as cli
 from domain.errors import InvalidInput
 from domain.vocabulary import Phase
+from store.accounts import AccountStore, Unit
 from store.register import CaseRegister
 from tests.read_model import AT, save
 
@@ -175,3 +176,25 @@ def test_the_cli_json_carries_the_cursor_and_a_bad_one_is_refused(five_cases: li
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("klagesag: refused: cursor: ") and len(err.splitlines()) == 1
 
+
+
+# --- the daily digest is a list too ---------------------------------------------------------------------------
+
+
+async def test_the_daily_digest_lists_only_the_recipients_kommune(register: CaseRegister, database_url: str):
+    accounts = await AccountStore.connect(database_url, max_size=1)
+    try:
+        await accounts.upsert_unit(Unit("ydelse", "Ydelser", "0101", "SOF"))
+        await accounts.create_user(username="sb-ydelse", display_name="Sagsbehandler", roles=["sagsbehandler"],
+                                   kommune="0101", units=["ydelse"])  # fmt: skip
+        await accounts.create_user(username="leder", display_name="Leder", roles=["leder"], kommune="0101", units=["ydelse"])
+    finally:
+        await accounts.close()
+    own = await save(register)
+    await save(register, kommune="0202")  # the same unit and caseworker names in another kommune
+
+    recipients = await register.digest_recipients()
+
+    assert [(r.username, r.kommune) for r in recipients] == [("leder", "0101"), ("sb-ydelse", "0101")]
+    for recipient in recipients:
+        assert [row["case_id"] for row in await register.digest_cases(recipient)] == [own], recipient.username
