@@ -134,3 +134,18 @@ async def test_bulk_reassignment_refuses_another_kommunes_case_untouched(
         view = await register.case_view(case_id)
         assert view is not None and (view.unit, view.version) == ("ydelse", 1)
 
+
+
+async def test_a_user_of_another_kommune_cannot_file_here(kommuner: Kommuner, client: httpx.AsyncClient, browser):
+    # This installation files for kommune 0101 (its case ids, letters and rows carry 0101); a 0202 case
+    # filed here would be invisible to its own filer and visible to 0101. Refused before Temporal.
+    body = {"cpr": CPR, "name": "Ole Borger", "decision_ref": "AFG-9", "decision_received": "2026-11-10",
+            "received": "2026-11-20", "channel": "written", "area": "serviceloven § 83", "kind": "realitet",
+            "text": "Jeg klager."}  # fmt: skip
+    refused = await client.post("/api/v1/cases", json=body, headers=await nabo_headers(client))
+    assert refused.status_code == 403 and "kommune 0101" in refused.json()["detail"]
+
+    nabo = await browser("sb-nabo", NABO_PASSWORD)
+    token = form_csrf((await nabo.get("/ny-klage")).text)
+    page = await nabo.post("/ny-klage", data={"csrf_token": token, **body, "action": "gem"})
+    assert page.status_code == 403 and "din egen kommunes klagesag" in page.text

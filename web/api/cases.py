@@ -17,7 +17,15 @@ from domain.vocabulary import Phase
 from store import paging
 from store.accounts import Role
 from web.access import record_case_access
-from web.api.casework import CaseId, IdempotencyKey, case_in_scope, core_settings, temporal, update_id
+from web.api.casework import (
+    CaseId,
+    IdempotencyKey,
+    case_in_scope,
+    check_files_here,
+    core_settings,
+    temporal,
+    update_id,
+)
 from web.api.steps import step_names_for
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register
@@ -114,6 +122,7 @@ async def file_complaint(
     user: Caseworker,
     idempotency_key: IdempotencyKey = None,
 ) -> FilingReceipt:
+    check_files_here(user, core_settings(request))
     raw: dict[str, Any] = {**body.model_dump(exclude_none=True), "actor": user.username}
     raw.setdefault("unit", min(user.units) if user.units else None)
     if raw["unit"] is None or not user.can_act_on(raw["unit"]):
