@@ -32,6 +32,10 @@ CREATE INDEX cases_list_silence_by_unit
     ON cases (kommune, unit, coalesce(last_step_at, '-infinity'::timestamptz), case_id)
     WHERE phase NOT IN ('closed', 'withdrawn');
 
+-- The Ledelse figures count a leder's units' cases per phase: read from this index alone, not the table
+-- (whose rows carry the stored view).
+CREATE INDEX cases_count_by_unit_phase ON cases (kommune, unit, phase);
+
 -- Superseded by the indexes above (they served the unpaged lists of migration 001).
 DROP INDEX cases_open_by_deadline;
 DROP INDEX cases_open_by_last_step;
