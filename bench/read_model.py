@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import re
@@ -37,7 +38,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -185,17 +186,11 @@ async def load(dsn: str, shape: Shape, now: datetime, *, seed: int = 1, batch: i
             last = min(first + batch - 1, shape.cases)
             for lo, hi, is_open in ((first, min(last, shape.open), True), (max(first, shape.open + 1), last, False)):
                 if lo <= hi:
-                    await conn.execute(_LOAD, lo, hi, now, shape.other_share, is_open, template, _json(phases))
+                    await conn.execute(_LOAD, lo, hi, now, shape.other_share, is_open, template, json.dumps(phases))
         await conn.execute("VACUUM ANALYZE cases")
         return await conn.fetchval("SELECT count(*) FROM cases")
     finally:
         await conn.close()
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 # --- the lists -----------------------------------------------------------------------------------------------
@@ -217,30 +212,39 @@ OPEN = "phase NOT IN ('closed', 'withdrawn')"
 
 def scenarios(now: datetime) -> list[Scenario]:
     since = now - timedelta(days=14)
-    worklist = {"kommune": KOMMUNE, "order": ListOrder.DEADLINE, "units": ["u01"], "assignee": CASEWORKER}
-    by_deadline = "next_deadline_at NULLS LAST, case_id"
+    deadline, silence, newest = ListOrder.DEADLINE, ListOrder.SILENCE, ListOrder.NEWEST
+    by_deadline, by_silence = "next_deadline_at NULLS LAST, case_id", "last_step_at NULLS FIRST, case_id"
+    by_receipt = "received DESC, case_id DESC"
+
+    def overdue(at: str) -> str:
+        return f"(overdue OR next_deadline_at < {at})"
+
+    def stuck(since: str) -> str:
+        return f"(last_step_at IS NULL OR last_step_at < {since})"
+
+    leder = {"kommune": KOMMUNE, "units": LEDER_UNITS}
+    kommune = {"kommune": KOMMUNE}
     return [
-        Scenario("Worklist, one sagsbehandler", worklist,
+        Scenario("Worklist, one sagsbehandler", {**kommune, "order": deadline, "units": ["u01"], "assignee": CASEWORKER},
                  f"unit = 'u01' AND assignee = $2 AND {OPEN}", (CASEWORKER,), by_deadline),
-        Scenario("Worklist, leder (3 units)", {"kommune": KOMMUNE, "order": ListOrder.DEADLINE, "units": LEDER_UNITS},
+        Scenario("Worklist, leder (3 units)", {**leder, "order": deadline},
                  f"unit = ANY($2) AND {OPEN}", (LEDER_UNITS,), by_deadline),
-        Scenario("Overdue, leder's units", {"kommune": KOMMUNE, "order": ListOrder.DEADLINE, "units": LEDER_UNITS, "overdue_at": now},
-                 f"unit = ANY($2) AND {OPEN} AND (overdue OR next_deadline_at < $3)", (LEDER_UNITS, now), by_deadline),
-        Scenario("Overdue, whole kommune", {"kommune": KOMMUNE, "order": ListOrder.DEADLINE, "overdue_at": now},
-                 f"{OPEN} AND (overdue OR next_deadline_at < $2)", (now,), by_deadline),
-        Scenario("Stuck 14 days, leder's units", {"kommune": KOMMUNE, "order": ListOrder.SILENCE, "units": LEDER_UNITS, "stuck_since": since},
-                 f"unit = ANY($2) AND {OPEN} AND (last_step_at IS NULL OR last_step_at < $3)", (LEDER_UNITS, since),
-                 "last_step_at NULLS FIRST, case_id"),
-        Scenario("Stuck 14 days, whole kommune", {"kommune": KOMMUNE, "order": ListOrder.SILENCE, "stuck_since": since},
-                 f"{OPEN} AND (last_step_at IS NULL OR last_step_at < $2)", (since,), "last_step_at NULLS FIRST, case_id"),
-        Scenario("Default listing, one unit", {"kommune": KOMMUNE, "order": ListOrder.NEWEST, "units": ["u01"]},
-                 "unit = 'u01'", (), "received DESC, case_id DESC"),
-        Scenario("Default listing, whole kommune", {"kommune": KOMMUNE, "order": ListOrder.NEWEST},
-                 "TRUE", (), "received DESC, case_id DESC"),
+        Scenario("Overdue, leder's units", {**leder, "order": deadline, "overdue_at": now},
+                 f"unit = ANY($2) AND {OPEN} AND {overdue('$3')}", (LEDER_UNITS, now), by_deadline),
+        Scenario("Overdue, whole kommune", {**kommune, "order": deadline, "overdue_at": now},
+                 f"{OPEN} AND {overdue('$2')}", (now,), by_deadline),
+        Scenario("Stuck 14 days, leder's units", {**leder, "order": silence, "stuck_since": since},
+                 f"unit = ANY($2) AND {OPEN} AND {stuck('$3')}", (LEDER_UNITS, since), by_silence),
+        Scenario("Stuck 14 days, whole kommune", {**kommune, "order": silence, "stuck_since": since},
+                 f"{OPEN} AND {stuck('$2')}", (since,), by_silence),
+        Scenario("Default listing, one unit", {**kommune, "order": newest, "units": ["u01"]}, "unit = 'u01'", (), by_receipt),
+        Scenario("Default listing, whole kommune", {**kommune, "order": newest}, "TRUE", (), by_receipt),
     ]  # fmt: skip
 
 
-async def walk(register: CaseRegister, scenario: Scenario, *, limit: int, pages: int | None = None) -> tuple[list[str], str | None]:
+async def walk(
+    register: CaseRegister, scenario: Scenario, *, limit: int, pages: int | None = None
+) -> tuple[list[str], str | None]:
     """The case ids of the first `pages` pages (every page if None), and the cursor after them."""
     ids: list[str] = []
     cursor = None
@@ -317,7 +321,9 @@ async def timed(repeat: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
     return samples
 
 
-async def measure_lists(register: CaseRegister, recorder: Recorder, pool: asyncpg.Pool, now: datetime, args) -> tuple[list[Timing], list[str]]:
+async def measure_lists(
+    register: CaseRegister, recorder: Recorder, pool: asyncpg.Pool, now: datetime, args: argparse.Namespace
+) -> tuple[list[Timing], list[str]]:
     timings, plans = [], []
     for scenario in scenarios(now):
         _, deep = await walk(register, scenario, limit=PAGE, pages=args.deep_pages)
@@ -368,7 +374,8 @@ async def measure_web(dsn: str, register: CaseRegister, args) -> list[Timing]:
             requests = [("GET / (worklist)", "/", args.repeat)]
             if next_link:
                 requests.append(("GET / next page", next_link.group(1).replace("&amp;", "&"), args.repeat))
-            token = (await browser.post("/api/v1/session", json={"username": CASEWORKER, "password": PASSWORD})).json()["token"]
+            session = await browser.post("/api/v1/session", json={"username": CASEWORKER, "password": PASSWORD})
+            token = session.json()["token"]
             for name, url, repeat in requests:
                 timings.append(await _timed_get(browser, name, url, repeat))
             api = await _timed_get(browser, "GET /api/v1/cases?assignee=me", "/api/v1/cases?assignee=me", args.repeat,
@@ -386,18 +393,22 @@ async def _log_in(client: httpx.AsyncClient, username: str) -> None:
     form = await client.get("/log-ind")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token, "the login page has no CSRF token"
-    done = await client.post("/log-ind", data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": token.group(1)})
+    form_data = {"username": username, "password": PASSWORD, "next": "/", "csrf_token": token.group(1)}
+    done = await client.post("/log-ind", data=form_data)
     assert done.status_code == 303, done.text
 
 
-async def _timed_get(client: httpx.AsyncClient, name: str, url: str, repeat: int, headers: dict[str, str] | None = None) -> Timing:
+async def _timed_get(
+    client: httpx.AsyncClient, name: str, url: str, repeat: int, headers: dict[str, str] | None = None
+) -> Timing:
     rows = 0
 
     async def call() -> None:
         nonlocal rows
         response = await client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code, response.text[:300])
-        rows = len(response.json()["items"]) if url.startswith("/api/") else response.text.count('<th scope="row"><a href="/sager/')
+        api = url.startswith("/api/")
+        rows = len(response.json()["items"]) if api else response.text.count('<th scope="row"><a href="/sager/')
 
     samples = await timed(repeat, call)
     timing = Timing(name, "", rows, samples)
@@ -411,22 +422,26 @@ async def _timed_get(client: httpx.AsyncClient, name: str, url: str, repeat: int
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     memory = ""
     try:
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+        lines = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(line.split()[1] for line in lines if line.startswith("MemTotal")))
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores{memory}; {system}"
 
 
 def table(timings: list[Timing], goal_ms: float) -> str:
     lines = [f"| list | page | rows | p50 ms | p95 ms | p95 <= {goal_ms:.0f} ms |", "|---|---|---:|---:|---:|---|"]
     for t in timings:
-        lines.append(f"| {t.name} | {t.page} | {t.rows} | {t.p50:.2f} | {t.p95:.2f} | {'yes' if t.p95 <= goal_ms else 'NO'} |")
+        met = "yes" if t.p95 <= goal_ms else "NO"
+        lines.append(f"| {t.name} | {t.page} | {t.rows} | {t.p50:.2f} | {t.p95:.2f} | {met} |")
     return "\n".join(lines)
 
 
@@ -452,13 +467,15 @@ async def run(args: argparse.Namespace) -> int:
                        count(*) FILTER (WHERE {OPEN}) AS open,
                        count(*) FILTER (WHERE kommune = '{OTHER}') AS other,
                        count(*) FILTER (WHERE {OPEN} AND assignee = '{CASEWORKER}') AS worklist,
-                       count(*) FILTER (WHERE {OPEN} AND (overdue OR next_deadline_at < $1) AND kommune = '{KOMMUNE}') AS overdue
+                       count(*) FILTER (WHERE {OPEN} AND (overdue OR next_deadline_at < $1) AND kommune = '{KOMMUNE}')
+                           AS overdue
                 FROM cases""",
                 now,
             )  # fmt: skip
             if args.verify:
                 for scenario in scenarios(now):
-                    log(f"verified {scenario.name}: {await verify(register, pool, scenario, limit=PAGE)} cases, each once, in order")
+                    count = await verify(register, pool, scenario, limit=PAGE)
+                    log(f"verified {scenario.name}: {count} cases, each once, in order")
             lists, plans = await measure_lists(register, recorder, pool, now, args)
             web = await measure_web(dsn, CaseRegister(pool), args)
         finally:

@@ -247,7 +247,8 @@ class CaseRegister:
         if stuck_since is not None:
             where.append(f"{_SILENCE_KEY} < {arg(stuck_since)}")
         if after is not None:
-            where.append(f"({sort.key}, case_id) {'<' if sort.descending else '>'} ({arg(after.key)}, {arg(after.case_id)})")
+            beyond = "<" if sort.descending else ">"
+            where.append(f"({sort.key}, case_id) {beyond} ({arg(after.key)}, {arg(after.case_id)})")
         branches = [""]
         if overdue_at is not None:
             # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
@@ -255,14 +256,17 @@ class CaseRegister:
             branches = [f" AND {_DEADLINE_KEY} < {now}", f" AND overdue AND {_DEADLINE_KEY} >= {now}"]
         direction = "DESC" if sort.descending else "ASC"
         ordered = f"ORDER BY sort_key {direction}, case_id {direction} LIMIT {arg(limit + 1)}"
+        matching = " AND ".join(where or ["TRUE"])
         selects = [
-            f"(SELECT {_LIST_COLUMNS}, {sort.key} AS sort_key FROM cases WHERE {' AND '.join(where or ['TRUE'])}{branch} "
-            f"{ordered})"
+            f"(SELECT {_LIST_COLUMNS}, {sort.key} AS sort_key FROM cases WHERE {matching}{branch} {ordered})"
             for branch in branches
         ]
         query = " UNION ALL ".join(selects)
         if per_unit:
-            query = f"SELECT page.* FROM unnest({scope}::text[]) AS scope(unit_code) CROSS JOIN LATERAL ({query}) AS page {ordered}"
+            query = (
+                f"SELECT page.* FROM unnest({scope}::text[]) AS scope(unit_code) "
+                f"CROSS JOIN LATERAL ({query}) AS page {ordered}"
+            )
         elif len(selects) > 1:
             query = f"SELECT * FROM ({query}) AS page {ordered}"
         rows = [dict(r) for r in await self._pool.fetch(query, *args)]

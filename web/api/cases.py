@@ -77,12 +77,12 @@ def _well_formed_cursor(text: str) -> str:
     return text
 
 
-Cursor = Annotated[
+CursorQuery = Annotated[
     str | None,
     Query(max_length=300, description="The `next_cursor` of the page before; leave it out for the first page"),
     AfterValidator(_well_formed_cursor),  # not run on the default (None)
 ]
-Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Cases per page")]
+LimitQuery = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Cases per page")]
 
 
 class ReassignIn(BaseModel):
@@ -163,8 +163,8 @@ async def list_cases(
     overdue: bool = False,
     stuck_days: Annotated[int | None, Query(ge=1, le=36500)] = None,
     kommune: Annotated[str | None, Query(max_length=4)] = None,
-    cursor: Cursor = None,
-    limit: Limit = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
 ) -> CasePage:
     if kommune is not None and kommune != user.kommune:
         raise forbidden(detail="You see only your own kommune's cases.", detail_da="Du kan kun se din egen kommunes sager.")

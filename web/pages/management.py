@@ -32,20 +32,20 @@ async def _overview(request: Request, user: User, stuck_days: int, cursors: dict
     units = sorted(user.units)
     cursors = cursors or {}
     scope = {"kommune": user.kommune, "units": units, "now": now}
+    lists = {"overdue": {"overdue": True}, "stuck": {"stuck_days": stuck_days}, "open_cases": {"by_deadline": True}}
     pages = {
-        "overdue": await operations.list_cases(register, overdue=True, **scope, cursor=cursors.get("overdue"), limit=PAGE_SIZE),
-        "stuck": await operations.list_cases(register, stuck_days=stuck_days, **scope, cursor=cursors.get("stuck"), limit=PAGE_SIZE),
-        "open_cases": await operations.list_cases(register, by_deadline=True, **scope, cursor=cursors.get("open_cases"), limit=PAGE_SIZE),
+        name: await operations.list_cases(register, **scope, **kind, cursor=cursors.get(name), limit=PAGE_SIZE)
+        for name, kind in lists.items()
     }
     sample = await operations.list_cases(register, **scope, limit=FIGURES_SAMPLE)
     views = await register.case_views([row["case_id"] for row in sample.rows])
     figures = statistics.figures(await register.count_cases(kommune=user.kommune, units=units), views, now)
     here = {"dage": str(stuck_days)} | {CURSORS[name]: cursor for name, cursor in cursors.items()}
-    pagers = {name: _pager(name, page.next_cursor, here, first=name in cursors) for name, page in pages.items()}
     return {
-        **{name: [present.case_row(row, now) for row in page.rows] for name, page in pages.items()}, "pagers": pagers, "stuck_days": stuck_days,
-        "figures": figures, "chart": _bars(figures.per_phase), "units": units, "active": "ledelse",
-        "urgency_danish": present.URGENCY_DANISH,
+        **{name: [present.case_row(row, now) for row in page.rows] for name, page in pages.items()},
+        "pagers": {name: _pager(name, page.next_cursor, here, first=name in cursors) for name, page in pages.items()},
+        "stuck_days": stuck_days, "figures": figures, "chart": _bars(figures.per_phase), "units": units,
+        "active": "ledelse", "urgency_danish": present.URGENCY_DANISH,
     }
 
 
