@@ -51,6 +51,8 @@ from domain.vocabulary import (
     Phase,
     RepresentativeKind,
 )
+from store import paging
+from store.paging import ListOrder, Page
 from store.register import CaseRegister, PartyRecord
 from workers.settings import Settings
 from workflows import search_attributes as sa
@@ -342,10 +344,19 @@ def _json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in row.items()} for row in rows]
 
 
+def list_order(*, overdue: bool, stuck: bool, by_deadline: bool) -> ListOrder:
+    """A list's urgency decides its order: overdue cases the oldest deadline first (the most overdue),
+    stuck cases the longest silence first, a worklist the next deadline first, anything else the latest
+    received first."""
+    if overdue or (by_deadline and not stuck):
+        return ListOrder.DEADLINE
+    return ListOrder.SILENCE if stuck else ListOrder.NEWEST
+
+
 async def list_cases(
     register: CaseRegister,
     *,
-    kommune: str | None = None,
+    kommune: str | None,
     overdue: bool = False,
     stuck_days: int | None = None,
     now: datetime | None = None,
@@ -353,24 +364,28 @@ async def list_cases(
     assignee: str | None = None,
     phase: Phase | None = None,
     by_deadline: bool = False,
-) -> list[dict[str, Any]]:
-    """Cases from the read model: a supervisor's lists (overdue, stuck) or a worklist (by owner, ordered
-    by the deadline that comes first)."""
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> Page:
+    """One page of cases from the read model: a supervisor's lists (overdue, stuck) or a worklist (by
+    owner), in the order of `list_order`. `cursor` is the `next_cursor` of the page before; the last page
+    has none, so a list is never cut off without saying so."""
     now = now or datetime.now(timezone.utc)
     if stuck_days is not None and stuck_days < 1:
         raise InvalidInput("--days must be a whole number of days, 1 or more.")
-    stuck_since = now - timedelta(days=stuck_days) if stuck_days is not None else None
-    rows = await register.list_cases(
+    order = list_order(overdue=overdue, stuck=stuck_days is not None, by_deadline=by_deadline)
+    page = await register.list_cases(
         kommune=kommune,
-        overdue=overdue,
-        stuck_since=stuck_since,
-        now=now,
+        order=order,
         units=units,
         assignee=assignee,
         phase=phase.value if phase else None,
-        by_deadline=by_deadline,
+        overdue_at=now if overdue else None,
+        stuck_since=now - timedelta(days=stuck_days) if stuck_days is not None else None,
+        after=paging.decode(cursor, order) if cursor is not None else None,
+        limit=paging.check_limit(limit),
     )
-    return _json_rows(rows)
+    return Page(_json_rows(page.rows), page.next_cursor)
 
 
 async def erase_personal_data(

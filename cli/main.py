@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import shlex
 import signal
 import sys
 from datetime import date
@@ -23,6 +24,7 @@ from domain.calendar import CalendarProfile
 from domain.deadlines import frist_report
 from domain.errors import InvalidInput, KlagesagError, Refused, SettingsError, Unavailable
 from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, RepresentativeKind
+from store.paging import DEFAULT_LIMIT, MAX_LIMIT
 from workers.settings import Settings
 
 EXIT_REFUSED = 2  # bad input, a bad setting, or a step the law or phase does not allow
@@ -127,9 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--overdue", action="store_true", help="only cases past a deadline")
     cases.add_argument("--stuck", action="store_true", help="only open cases with no step for --days days")
     cases.add_argument("--days", type=int, default=14, help="days without a step that count as stuck (default 14)")
-    cases.add_argument("--kommune", help="only this kommunekode")
+    cases.add_argument("--kommune", help="this kommunekode's cases (default KLAGESAG_KOMMUNE)")
     cases.add_argument("--unit", action="append", help="only cases owned by this unit (repeatable)")
     cases.add_argument("--assignee", help="only this sagsbehandler's cases, soonest deadline first")
+    cases.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"cases per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})")
+    cases.add_argument("--after", metavar="CURSOR", help="the next page: the cursor the page before printed")
 
     erase = sub.add_parser("erase", help="erase a closed case's personal data after the retention period")
     erase.add_argument("case_id")
@@ -280,18 +284,40 @@ async def cmd_cases(args: argparse.Namespace, settings: Settings) -> None:
 
     register = await _with_register(settings)
     try:
-        rows = await operations.list_cases(
+        page = await operations.list_cases(
             register,
-            kommune=args.kommune,
+            kommune=args.kommune or settings.kommune_code,
             overdue=args.overdue,
             stuck_days=args.days if args.stuck else None,
             units=args.unit,
             assignee=args.assignee,
             by_deadline=args.assignee is not None,
+            cursor=args.after,
+            limit=args.limit,
         )
     finally:
         await register.close()
-    _print(rows, args.json, render.cases(rows))
+    data = {"items": page.rows, "next_cursor": page.next_cursor}
+    more = _next_page_command(args, page.next_cursor) if page.next_cursor else None
+    _print(data, args.json, render.cases(page.rows, more))
+
+
+def _next_page_command(args: argparse.Namespace, cursor: str) -> str:
+    """The same `klagesag cases` command line, continued after `cursor`."""
+    words = ["klagesag", "cases"]
+    if args.overdue:
+        words.append("--overdue")
+    if args.stuck:
+        words += ["--stuck", "--days", str(args.days)]
+    if args.kommune:
+        words += ["--kommune", args.kommune]
+    for unit in args.unit or []:
+        words += ["--unit", unit]
+    if args.assignee:
+        words += ["--assignee", args.assignee]
+    if args.limit != DEFAULT_LIMIT:
+        words += ["--limit", str(args.limit)]
+    return shlex.join([*words, "--after", cursor])
 
 
 async def cmd_erase(args: argparse.Namespace, settings: Settings) -> None:

@@ -84,7 +84,8 @@ def case(c: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cases(rows: list[dict[str, Any]]) -> str:
+def cases(rows: list[dict[str, Any]], more: str | None = None) -> str:
+    """One line per case; `more` is the command that prints the next page, when there is one."""
     if not rows:
         return "Ingen sager."
     lines = []
@@ -92,4 +93,6 @@ def cases(rows: list[dict[str, Any]]) -> str:
         flag = " OVERSKREDET" if r["overdue"] else ""
         deadline = f" · frist {r['next_deadline_at'][:10]} ({r['next_deadline_kind']})" if r["next_deadline_at"] else ""
         lines.append(f"{r['case_id']} · {_phase(r['phase'])} · runde {r['round']}{deadline}{flag}")
+    if more:
+        lines.append(f"Flere sager: {more}")
     return "\n".join(lines)

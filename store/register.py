@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from store.paging import DEFAULT_LIMIT, Cursor, ListOrder, Page, encode
 from store.sealing import new_data_key, seal, unseal
 
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
@@ -24,6 +25,7 @@ class DigestRecipient:
     display_name: str
     is_leder: bool
     units: list[str]
+    kommune: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,31 @@ _LETTER_COLUMNS = (
     "l.key, l.kind, l.round, l.recipient_role, l.subject, l.body, l.sealed_body, l.created_at, l.delivered_at, "
     "l.delivered_to, k.data_key"
 )
+
+
+_LIST_COLUMNS = (
+    "case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late, received, next_deadline_at, "
+    "next_deadline_kind, last_step_at, unit, assignee"
+)
+# The list orders' sort keys and the open-case predicate, written exactly as the indexes of migration 006
+# have them: the planner matches an expression index or a partial index only to the same text.
+_OPEN = "phase NOT IN ('closed', 'withdrawn')"
+_DEADLINE_KEY = "coalesce(next_deadline_at, 'infinity'::timestamptz)"  # no deadline: last
+_SILENCE_KEY = "coalesce(last_step_at, '-infinity'::timestamptz)"  # no step recorded: the longest silence
+
+
+@dataclass(frozen=True)
+class _Sort:
+    key: str
+    descending: bool
+    open_only: bool
+
+
+_SORTS = {
+    ListOrder.NEWEST: _Sort("received", descending=True, open_only=False),
+    ListOrder.DEADLINE: _Sort(_DEADLINE_KEY, descending=False, open_only=True),
+    ListOrder.SILENCE: _Sort(_SILENCE_KEY, descending=False, open_only=True),
+}
 
 
 class CaseRegister:
@@ -178,55 +205,94 @@ class CaseRegister:
     async def list_cases(
         self,
         *,
-        kommune: str | None = None,
-        overdue: bool = False,
-        stuck_since: datetime | None = None,
-        now: datetime | None = None,
+        kommune: str | None,
+        order: ListOrder = ListOrder.NEWEST,
         units: list[str] | None = None,
         assignee: str | None = None,
         phase: str | None = None,
-        by_deadline: bool = False,
-        limit: int = 200,
-    ) -> list[dict[str, Any]]:
-        """Cases for worklists and supervisors; filters use the partial indexes. Newest first, or with
-        `by_deadline` the open cases whose deadline comes first (a worklist)."""
-        where = ["TRUE"]
+        overdue_at: datetime | None = None,
+        stuck_since: datetime | None = None,
+        after: Cursor | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page:
+        """One page of cases for worklists and supervisors, in `order` (store/paging.py), after the
+        cursor `after`. `kommune` None lists every kommune (tools only: people see their own kommune's).
+
+        Each list is served in order by an index of migration 006, so a page reads about `limit` rows
+        however many cases match: `units` without `assignee` takes each unit's ordered range and merges
+        them; `overdue_at` takes the range of deadlines before that moment and the few flagged cases
+        whose deadline has not passed (two ranges merged, since one index cannot serve an OR)."""
+        sort = _SORTS[order]
         args: list[Any] = []
-        if kommune:
-            args.append(kommune)
-            where.append(f"kommune = ${len(args)}")
-        if units is not None:
-            args.append(units)
-            where.append(f"unit = ANY(${len(args)}::text[])")
+
+        def arg(value: Any) -> str:
+            args.append(value)
+            return f"${len(args)}"
+
+        where = []
+        if kommune is not None:
+            where.append(f"kommune = {arg(kommune)}")
+        per_unit = units is not None and assignee is None
+        if per_unit:
+            scope = arg(sorted(set(units or [])))
+            where.append("unit = scope.unit_code")
+        elif units is not None:
+            where.append(f"unit = ANY({arg(units)}::text[])")
         if assignee is not None:
-            args.append(assignee)
-            where.append(f"assignee = ${len(args)}")
+            where.append(f"assignee = {arg(assignee)}")
         if phase is not None:
-            args.append(phase)
-            where.append(f"phase = ${len(args)}")
-        if by_deadline:
-            where.append("phase NOT IN ('closed', 'withdrawn')")
-        if overdue:
-            # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
-            args.append(now)
-            where.append(
-                f"phase NOT IN ('closed', 'withdrawn') AND (overdue OR next_deadline_at < ${len(args)})"
-            )
+            where.append(f"phase = {arg(phase)}")
+        if sort.open_only or overdue_at is not None or stuck_since is not None:
+            where.append(_OPEN)
         if stuck_since is not None:
-            args.append(stuck_since)
-            where.append(f"phase NOT IN ('closed', 'withdrawn') AND last_step_at < ${len(args)}")
-        args.append(limit)
-        order = "next_deadline_at NULLS LAST, case_id" if by_deadline else "received DESC, case_id"
+            where.append(f"{_SILENCE_KEY} < {arg(stuck_since)}")
+        if after is not None:
+            beyond = "<" if sort.descending else ">"
+            where.append(f"({sort.key}, case_id) {beyond} ({arg(after.key)}, {arg(after.case_id)})")
+        branches = [""]
+        if overdue_at is not None:
+            # Flagged by the workflow's deadline timer, or past due while the worker could not flag it.
+            now = arg(overdue_at)
+            branches = [f" AND {_DEADLINE_KEY} < {now}", f" AND overdue AND {_DEADLINE_KEY} >= {now}"]
+        direction = "DESC" if sort.descending else "ASC"
+        ordered = f"ORDER BY sort_key {direction}, case_id {direction} LIMIT {arg(limit + 1)}"
+        matching = " AND ".join(where or ["TRUE"])
+        selects = [
+            f"(SELECT {_LIST_COLUMNS}, {sort.key} AS sort_key FROM cases WHERE {matching}{branch} {ordered})"
+            for branch in branches
+        ]
+        query = " UNION ALL ".join(selects)
+        if per_unit:
+            query = (
+                f"SELECT page.* FROM unnest({scope}::text[]) AS scope(unit_code) "
+                f"CROSS JOIN LATERAL ({query}) AS page {ordered}"
+            )
+        elif len(selects) > 1:
+            query = f"SELECT * FROM ({query}) AS page {ordered}"
+        rows = [dict(r) for r in await self._pool.fetch(query, *args)]
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode(Cursor(order, rows[-1]["sort_key"], rows[-1]["case_id"]))
+        for row in rows:
+            del row["sort_key"]
+        return Page(rows, next_cursor)
+
+    async def count_cases(self, *, kommune: str, units: list[str]) -> list[tuple[str, str | None, int]]:
+        """(phase, unit, number of cases) of the units, closed cases included: the leder's figures."""
         rows = await self._pool.fetch(
-            f"""
-            SELECT case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late, received,
-                   next_deadline_at, next_deadline_kind, last_step_at, unit, assignee
-            FROM cases WHERE {' AND '.join(where)}
-            ORDER BY {order} LIMIT ${len(args)}
-            """,
-            *args,
+            "SELECT phase, unit, count(*) AS n FROM cases WHERE kommune = $1 AND unit = ANY($2::text[]) "
+            "GROUP BY phase, unit ORDER BY phase, unit",
+            kommune,
+            units,
         )
-        return [dict(r) for r in rows]
+        return [(r["phase"], r["unit"], r["n"]) for r in rows]
+
+    async def case_views(self, case_ids: list[str]) -> list[CaseView]:
+        """The stored views of these cases, in the order asked (unknown ids left out)."""
+        rows = await self._pool.fetch("SELECT case_id, view FROM cases WHERE case_id = ANY($1::text[])", case_ids)
+        found = {r["case_id"]: r["view"] for r in rows}
+        return [CaseView.model_validate_json(found[c]) for c in case_ids if c in found]
 
     # --- letters --------------------------------------------------------------------------------------
 
@@ -346,23 +412,27 @@ class CaseRegister:
         """Active sagsbehandlere and ledere (the users table of migration 003)."""
         rows = await self._pool.fetch(
             """
-            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units FROM users
+            SELECT username, display_name, 'leder' = ANY(roles) AS is_leder, units, kommune FROM users
             WHERE active AND roles && ARRAY['sagsbehandler', 'leder']::text[] ORDER BY username
             """
         )
-        return [DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"])) for r in rows]
+        return [
+            DigestRecipient(r["username"], r["display_name"], r["is_leder"], list(r["units"]), r["kommune"]) for r in rows
+        ]
 
     async def digest_cases(self, recipient: DigestRecipient) -> list[dict[str, Any]]:
-        """Open cases with a deadline or an overdue flag: a sagsbehandler's own, a leder's units'."""
+        """Open cases of the recipient's kommune with a deadline or an overdue flag: a sagsbehandler's own,
+        a leder's units'."""
         owner = "unit = ANY($1::text[])" if recipient.is_leder else "assignee = $1"
         rows = await self._pool.fetch(
             f"""
             SELECT case_id, phase, next_deadline_kind AS deadline_kind, next_deadline_at AS deadline_at, overdue
-            FROM cases WHERE {owner} AND phase NOT IN ('closed', 'withdrawn')
+            FROM cases WHERE {owner} AND kommune = $2 AND phase NOT IN ('closed', 'withdrawn')
               AND (overdue OR next_deadline_at IS NOT NULL)
             ORDER BY next_deadline_at NULLS FIRST, case_id
             """,
             recipient.units if recipient.is_leder else recipient.username,
+            recipient.kommune,
         )
         return [dict(r) for r in rows]
 

@@ -4,6 +4,8 @@ Pure functions, so the worklist, the case page and the management page say the s
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from domain.calendar import danish_date
@@ -74,3 +76,20 @@ def day_danish(value: date | datetime | str | None) -> str:
     elif isinstance(value, str):
         value = date.fromisoformat(value)
     return danish_date(value)
+
+
+def page_link(path: str, params: dict[str, str | None]) -> str:
+    """A link to a list page with these query parameters, the empty ones left out (a plain link: paging
+    works without JavaScript)."""
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{path}?{query}" if query else path
+
+
+def case_row(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A row of a case list with what the worklist and the Ledelse lists show beside it."""
+    return {
+        **row,
+        "phase_danish": phase_danish(row["phase"]),
+        "urgency": urgency(row["next_deadline_at"], now),
+        "next_action": next_action(row["next_deadline_kind"], row["next_deadline_at"]),
+    }

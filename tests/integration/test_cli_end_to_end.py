@@ -135,8 +135,8 @@ async def test_a_complaint_runs_from_filing_to_closing_through_the_cli(stack: tu
         await conn.close()
 
     listed = cli.json("cases")
-    assert [c["case_id"] for c in listed] == [case_id]
-    assert cli.json("cases", "--overdue") == []
+    assert [c["case_id"] for c in listed["items"]] == [case_id] and listed["next_cursor"] is None
+    assert cli.json("cases", "--overdue") == {"items": [], "next_cursor": None}
 
 
 def _eventually(fetch, ready, attempts: int = 100) -> Any:

@@ -10,7 +10,7 @@ import pytest
 
 from store.accounts import AccountStore, demo_seed_path
 from store.register import CaseRegister
-from tests.web.helpers import BASE_URL, FAST_ARGON2, MovableClock
+from tests.web.helpers import BASE_URL, FAST_ARGON2, MovableClock, browser_login
 from web.app import account_policy, create_app
 from web.settings import WebSettings
 
@@ -49,6 +49,24 @@ async def app(accounts: AccountStore, register: CaseRegister, clock: MovableCloc
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as c:
         yield c
+
+
+@pytest.fixture
+async def browser(app) -> AsyncIterator:
+    """`await browser("leder")`: a client of its own, logged in through the login form (the password of the
+    demo user unless given)."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def log_in(username: str, password: str | None = None) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL)
+        clients.append(client)
+        response = await browser_login(client, username, password)
+        assert response.status_code == 303, response.text
+        return client
+
+    yield log_in
+    for client in clients:
+        await client.aclose()
 
 
 # --- the API against a real worker on the time-skipping Temporal server -----------------------------------

@@ -18,7 +18,8 @@ async def test_lists_are_scoped_to_the_users_units(api: httpx.AsyncClient, harne
     async def ids(headers, **params) -> list[str]:
         response = await api.get("/api/v1/cases", params=params, headers=headers)
         assert response.status_code == 200, response.text
-        return [row["case_id"] for row in response.json()]
+        assert response.json()["next_cursor"] is None
+        return [row["case_id"] for row in response.json()["items"]]
 
     assert await ids(sb) == [case.id]
     assert await ids(sb, assignee="me") == [case.id]
@@ -83,14 +84,14 @@ async def test_search_by_cpr_in_the_body_finds_only_cases_in_scope(
     sb = await login(api, "sb-ydelse")
     case = await file_over_api(api, harness, sb, clock.now.date(), cpr="0101901234")
     found = await api.post("/api/v1/cases/search", json={"cpr": "010190-1234"}, headers=sb)
-    assert found.status_code == 200 and found.json() == {"case_ids": [case.id]}
+    assert found.status_code == 200 and found.json() == {"case_ids": [case.id], "complete": True}
     assert [(e.purpose, e.what) for e in await accounts.access_log_for(case.id)][-1] == ("search", "søgning på cpr")
     by_ref = await api.post(
         "/api/v1/cases/search", json={"cpr": "0101901234", "decision_ref": (await case.view()).decision_ref}, headers=sb
     )
-    assert by_ref.json() == {"case_ids": [case.id]}
+    assert by_ref.json() == {"case_ids": [case.id], "complete": True}
     outside = await api.post("/api/v1/cases/search", json={"cpr": "0101901234"}, headers=await login(api, "sb-handicap"))
-    assert outside.status_code == 200 and outside.json() == {"case_ids": []}
+    assert outside.status_code == 200 and outside.json() == {"case_ids": [], "complete": True}
     before = await access_log_size(database_url)
     bad = await api.post("/api/v1/cases/search", json={"cpr": "3213"}, headers=sb)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cpr"

@@ -8,15 +8,24 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from casework import operations
 from casework.operations import FilingRequest, Reassigned
 from domain.models import FilingReceipt
 from domain.vocabulary import Phase
+from store import paging
 from store.accounts import Role
 from web.access import record_case_access
-from web.api.casework import CaseId, IdempotencyKey, case_in_scope, core_settings, temporal, update_id
+from web.api.casework import (
+    CaseId,
+    IdempotencyKey,
+    case_in_scope,
+    check_files_here,
+    core_settings,
+    temporal,
+    update_id,
+)
 from web.api.steps import step_names_for
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register
@@ -57,6 +66,27 @@ class CaseRow(BaseModel):
     assignee: str | None = None
 
 
+class CasePage(BaseModel):
+    items: list[CaseRow]
+    next_cursor: str | None = Field(
+        description="Send it as `cursor`, with the same filters, for the next page; null on the last page"
+    )
+
+
+def _well_formed_cursor(text: str) -> str:
+    """A cursor that is not one klagesag gives is a 422 naming `cursor`, before anything is read."""
+    paging.parse(text)
+    return text
+
+
+CursorQuery = Annotated[
+    str | None,
+    Query(max_length=300, description="The `next_cursor` of the page before; leave it out for the first page"),
+    AfterValidator(_well_formed_cursor),  # not run on the default (None)
+]
+LimitQuery = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Cases per page")]
+
+
 class ReassignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     case_ids: list[str] = Field(min_length=1, max_length=500)
@@ -94,6 +124,7 @@ async def file_complaint(
     user: Filer,
     idempotency_key: IdempotencyKey = None,
 ) -> FilingReceipt:
+    check_files_here(user, core_settings(request))
     raw: dict[str, Any] = {**body.model_dump(exclude_none=True), "actor": user.username}
     raw["unit"], assignee = await filing_owner(request, user, area=raw.get("area", ""), unit=raw.get("unit"))
     if assignee is not None:
@@ -114,9 +145,11 @@ async def file_complaint(
 
 @router.get(
     "",
-    response_model=list[CaseRow],
+    response_model=CasePage,
     responses=problem_responses(401, 403, 422),
-    summary="Cases of your units (the borgerrådgiver: the kommune's), filtered",
+    summary="One page of the cases of your units (the borgerrådgiver: the kommune's), filtered; overdue "
+    "cases the oldest deadline first, stuck ones the longest silence first, `assignee=me` the next deadline "
+    "first, otherwise the latest received first",
 )
 async def list_cases(
     request: Request,
@@ -127,7 +160,9 @@ async def list_cases(
     overdue: bool = False,
     stuck_days: Annotated[int | None, Query(ge=1, le=36500)] = None,
     kommune: Annotated[str | None, Query(max_length=4)] = None,
-) -> list[dict[str, Any]]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+) -> CasePage:
     if kommune is not None and kommune != user.kommune:
         raise forbidden(detail="You see only your own kommune's cases.", detail_da="Du kan kun se din egen kommunes sager.")
     if user.is_borgerraadgiver:
@@ -136,7 +171,7 @@ async def list_cases(
         if unit is not None and unit not in user.units:
             raise forbidden(detail=f"Unit '{unit}' is not one of yours.", detail_da="Enheden er ikke en af dine.")
         units = [unit] if unit else sorted(user.units)
-    return await operations.list_cases(
+    page = await operations.list_cases(
         get_register(request),
         kommune=user.kommune,
         overdue=overdue,
@@ -146,7 +181,10 @@ async def list_cases(
         assignee=user.username if assignee == "me" else assignee,
         phase=phase,
         by_deadline=assignee == "me",
+        cursor=cursor,
+        limit=limit,
     )
+    return CasePage(items=[CaseRow.model_validate(row) for row in page.rows], next_cursor=page.next_cursor)
 
 
 @router.post(

@@ -57,6 +57,18 @@ async def temporal(request: Request) -> AsyncIterator[Client]:
         raise Unavailable(f"Temporal did not answer: {error.message}") from None
 
 
+def check_files_here(user: User, settings: Settings) -> None:
+    """A complaint is filed for the kommune this installation serves (its case id, letters and read-model
+    row carry that kommune): a user of another kommune would file a case they could not see, and that this
+    kommune's users could."""
+    if user.kommune != settings.kommune_code:
+        raise forbidden(
+            detail=f"This installation files complaints for kommune {settings.kommune_code}; you belong to "
+            f"kommune {user.kommune}.",
+            detail_da="Du kan kun oprette klager i din egen kommunes klagesag.",
+        )
+
+
 async def case_in_scope(request: Request, user: User, case_id: str, *, act: bool) -> CaseView:
     """The case's read model if the user may read it (or act on it, with `act`); 404 if there is no
     such case in the user's kommune, 403 outside their units."""

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.identity import case_id_for, normalise_cpr
 from store.accounts import Role
-from store.register import PartyErased
+from store import paging
+from store.register import CaseRegister, PartyErased
 from web.access import record_case_access
 from web.api.casework import CaseId, case_in_scope, core_settings
 from web.auth import User, require_role
@@ -44,6 +45,10 @@ class SearchIn(BaseModel):
 
 class SearchOut(BaseModel):
     case_ids: list[str]
+    complete: bool = Field(
+        description=f"False when a search without decision_ref met more cases in your scope than it unseals "
+        f"({SEARCH_LIMIT}, the latest received); give decision_ref to find an older case directly"
+    )
 
 
 class LetterSummary(BaseModel):
@@ -97,12 +102,11 @@ async def search(body: SearchIn, request: Request, user: Reader) -> SearchOut:
         # The case id is a keyed hash of kommune, decision and CPR: no decryption needed.
         settings = core_settings(request)
         candidates = [case_id_for(kommune=user.kommune, decision_ref=body.decision_ref, cpr=body.cpr, key=settings.case_id_key)]
+        complete = True
     else:
         # The CPR number is sealed per case and not indexed (a keyed index would be a second way to find
         # a citizen): the parties of the cases in the user's scope are unsealed and compared.
-        units = None if user.is_borgerraadgiver else sorted(user.units)
-        rows = await register.list_cases(kommune=user.kommune, units=units, limit=SEARCH_LIMIT)
-        candidates = [r["case_id"] for r in rows]
+        candidates, complete = await _cases_in_scope(register, user)
     found = []
     for case_id in candidates:
         view = await register.case_view(case_id)
@@ -118,7 +122,24 @@ async def search(body: SearchIn, request: Request, user: Reader) -> SearchOut:
         await record_case_access(request, user, case_id, "søgning på cpr", purpose="search")
     if not found:  # a search that found nothing was still a search for a citizen
         await get_accounts(request).log_access(user, None, "search", "søgning på cpr uden resultat")
-    return SearchOut(case_ids=found)
+    return SearchOut(case_ids=found, complete=complete)
+
+
+async def _cases_in_scope(register: CaseRegister, user: User) -> tuple[list[str], bool]:
+    """The ids of up to SEARCH_LIMIT cases the user may read, latest received first, and whether that
+    was all of them."""
+    units = None if user.is_borgerraadgiver else sorted(user.units)
+    case_ids: list[str] = []
+    after = None
+    while len(case_ids) < SEARCH_LIMIT:
+        page = await register.list_cases(
+            kommune=user.kommune, units=units, after=after, limit=min(paging.MAX_LIMIT, SEARCH_LIMIT - len(case_ids))
+        )
+        case_ids += [row["case_id"] for row in page.rows]
+        if page.next_cursor is None:
+            return case_ids, True
+        after = paging.parse(page.next_cursor)
+    return case_ids, False
 
 
 @router.get(

@@ -32,14 +32,15 @@ def not_found() -> Problem:
 
 
 async def readable_case(request: Request, user: User, case_id: str) -> CaseView:
-    """The case if the user may read it; 404 for no case, 403 for a case outside their scope."""
+    """The case if the user may read it; 404 for no case in the user's kommune, 403 for a case outside
+    their units."""
     try:
         operations.check_case_id(case_id)
     except Refused:
         raise not_found() from None
     view = await get_register(request).case_view(case_id)
-    if view is None:
-        raise not_found()
+    if view is None or view.kommune != user.kommune:
+        raise not_found()  # another kommune's case is no case here: not even its existence is told
     if not user.can_read(view.unit or ""):
         raise forbidden(detail="The case belongs to another unit.", detail_da=OUT_OF_SCOPE_DA)
     return view

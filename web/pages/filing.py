@@ -12,6 +12,7 @@ from casework import operations
 from domain.errors import Refused
 from web import labels, present, readmodel
 from web.access import record_case_access
+from web.api.casework import check_files_here
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register, get_settings, get_temporal_client
 from web.owners import FILERS, filing_owner
@@ -62,9 +63,10 @@ def filing_fields(values: dict[str, str], user: User, *, unit: str, assignee: st
 
 @router.post("/ny-klage", name="file_complaint")
 async def file(request: Request, user: CurrentUser) -> Response:
+    settings = get_settings(request).core
+    check_files_here(user, settings)
     form = await request.form()
     values = {name: str(value) for name, value in form.items() if name != "csrf_token"}
-    settings = get_settings(request).core
     frist = fristcheck.check(
         received=values.get("decision_received", ""), sent=values.get("decision_sent", ""),
         delivery=values.get("decision_delivery", ""), complaint=values.get("received", ""),

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from casework import operations
 from domain.errors import Refused
+from domain.identity import CASE_ID
 from store.accounts import Role
 from web import present, statistics
 from web.access import record_case_access
@@ -19,27 +20,41 @@ from web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(Role.LEDER))])
 
 DEFAULT_STUCK_DAYS = 14
+PAGE_SIZE = 50
+FIGURES_SAMPLE = 200  # the latest received cases whose histories the figures over time read
+# The query parameter that carries each list's cursor, so each list pages on its own.
+CURSORS = {"overdue": "efter_overskredet", "stuck": "efter_stille", "open_cases": "efter_aabne"}
 
 
-async def _overview(request: Request, user: User, stuck_days: int) -> dict:
+async def _overview(request: Request, user: User, stuck_days: int, cursors: dict[str, str] | None = None) -> dict:
     register = get_register(request)
     now = get_clock(request)()
     units = sorted(user.units)
-    overdue = await operations.list_cases(register, units=units, overdue=True, now=now, by_deadline=True)
-    stuck = await operations.list_cases(register, units=units, stuck_days=stuck_days, now=now, by_deadline=True)
-    everything = await operations.list_cases(register, units=units, now=now)
-    views = [view for row in everything if (view := await register.case_view(row["case_id"])) is not None]
-    open_rows = [row for row in everything if row["phase"] not in ("closed", "withdrawn")]
-    figures = statistics.figures(views, now)
-    for row in overdue + stuck + open_rows:
-        row["phase_danish"] = present.phase_danish(row["phase"])
-        row["next_action"] = present.next_action(row["next_deadline_kind"], row["next_deadline_at"])
-        row["urgency"] = present.urgency(row["next_deadline_at"], now)
-    return {
-        "overdue": overdue, "stuck": stuck, "open_cases": open_rows, "stuck_days": stuck_days, "figures": figures,
-        "chart": _bars(figures.per_phase), "units": units, "active": "ledelse", "capped": len(everything) >= 200,
-        "urgency_danish": present.URGENCY_DANISH,
+    cursors = cursors or {}
+    scope = {"kommune": user.kommune, "units": units, "now": now}
+    lists = {"overdue": {"overdue": True}, "stuck": {"stuck_days": stuck_days}, "open_cases": {"by_deadline": True}}
+    pages = {
+        name: await operations.list_cases(register, **scope, **kind, cursor=cursors.get(name), limit=PAGE_SIZE)
+        for name, kind in lists.items()
     }
+    sample = await operations.list_cases(register, **scope, limit=FIGURES_SAMPLE)
+    views = await register.case_views([row["case_id"] for row in sample.rows])
+    figures = statistics.figures(await register.count_cases(kommune=user.kommune, units=units), views, now)
+    here = {"dage": str(stuck_days)} | {CURSORS[name]: cursor for name, cursor in cursors.items()}
+    return {
+        **{name: [present.case_row(row, now) for row in page.rows] for name, page in pages.items()},
+        "pagers": {name: _pager(name, page.next_cursor, here, first=name in cursors) for name, page in pages.items()},
+        "stuck_days": stuck_days, "figures": figures, "chart": _bars(figures.per_phase), "units": units,
+        "active": "ledelse", "urgency_danish": present.URGENCY_DANISH,
+    }
+
+
+def _pager(name: str, next_cursor: str | None, here: dict[str, str], *, first: bool) -> dict[str, str | None]:
+    """Links to the next and the first page of one list, keeping the other lists where they are."""
+    def link(cursor: str | None) -> str:
+        return present.page_link("/ledelse", here | {CURSORS[name]: cursor}) + f"#{name}"
+
+    return {"first": link(None) if first else None, "next": link(next_cursor) if next_cursor else None}
 
 
 def _bars(rows: list[tuple[str, int]]) -> dict:
@@ -51,8 +66,25 @@ def _bars(rows: list[tuple[str, int]]) -> dict:
 
 
 @router.get("/ledelse", name="management")
-async def management(request: Request, user: CurrentUser, dage: int = DEFAULT_STUCK_DAYS) -> Response:
-    return render(request, "management.html", await _overview(request, user, max(dage, 1)) | {"values": {}})
+async def management(
+    request: Request, user: CurrentUser, dage: int = DEFAULT_STUCK_DAYS, efter_overskredet: str = "",
+    efter_stille: str = "", efter_aabne: str = "",
+) -> Response:
+    given = {"overdue": efter_overskredet, "stuck": efter_stille, "open_cases": efter_aabne}
+    cursors = {name: cursor for name, cursor in given.items() if cursor}
+    return render(request, "management.html", await _overview(request, user, max(dage, 1), cursors) | {"values": {}})
+
+
+async def _reassignable(request: Request, user: User, case_ids: list[str]) -> set[str]:
+    """The chosen cases the leder may reassign: open cases of their kommune and units. Each is looked up,
+    since a case chosen on one page of the list is not on the page the form comes back with."""
+    register = get_register(request)
+    mine = set()
+    for case_id in dict.fromkeys(case_ids):
+        view = await register.case_view(case_id) if CASE_ID.match(case_id) else None
+        if view and view.kommune == user.kommune and view.unit in user.units and not view.phase.is_terminal:
+            mine.add(case_id)
+    return mine
 
 
 @router.post("/ledelse/fordel", name="reassign")
@@ -61,8 +93,6 @@ async def reassign(request: Request, user: CurrentUser) -> Response:
     case_ids = [str(v) for v in form.getlist("sag")]
     values = {"unit": str(form.get("unit", "")), "assignee": str(form.get("assignee", "")).strip(),
               "reason": str(form.get("reason", "")), "chosen": case_ids}
-    context = await _overview(request, user, DEFAULT_STUCK_DAYS)
-    allowed = {row["case_id"] for row in context["open_cases"]}
     error = None
     results = []
     if values["unit"] not in user.units:
@@ -72,6 +102,7 @@ async def reassign(request: Request, user: CurrentUser) -> Response:
     elif not case_ids:
         error = "Vælg mindst én sag."
     else:
+        allowed = await _reassignable(request, user, case_ids)
         outside = [case_id for case_id in case_ids if case_id not in allowed]
         mine = [case_id for case_id in case_ids if case_id in allowed]
         try:
@@ -86,7 +117,6 @@ async def reassign(request: Request, user: CurrentUser) -> Response:
         for result in results:
             if result.ok:
                 await record_case_access(request, user, result.case_id, "fordel")
-    if results:
-        context = await _overview(request, user, DEFAULT_STUCK_DAYS)
+    context = await _overview(request, user, DEFAULT_STUCK_DAYS)
     status = 422 if error else 200
     return render(request, "management.html", context | {"values": values, "error": error, "results": results}, status_code=status)

@@ -9,6 +9,7 @@ from casework import operations
 from domain.identity import CASE_ID
 from domain.vocabulary import PHASE_DANISH, Phase
 from store.accounts import Role
+from store.paging import Page
 from web import present
 from web.auth import CurrentUser
 from web.deps import get_clock, get_register
@@ -16,9 +17,13 @@ from web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+PAGE_SIZE = 50
+
 
 @router.get("/", name="start")
-async def start(request: Request, user: CurrentUser, fase: str = "", enhed: str = "", sag: str = "") -> Response:
+async def start(
+    request: Request, user: CurrentUser, fase: str = "", enhed: str = "", sag: str = "", efter: str = ""
+) -> Response:
     reference = sag.strip().upper()
     if reference and CASE_ID.match(reference):
         # An exact case id is a lookup, not a filter: go straight to the case.
@@ -27,31 +32,26 @@ async def start(request: Request, user: CurrentUser, fase: str = "", enhed: str 
     phase = Phase(fase) if fase in Phase._value2member_map_ else None
     units = sorted(user.units)
     chosen_units = [enhed] if enhed in user.units else units
-    rows = []
+    page = Page([], None)
     if user.has_role(Role.SAGSBEHANDLER, Role.LEDER):
-        rows = await operations.list_cases(
+        page = await operations.list_cases(
             get_register(request),
+            kommune=user.kommune,
             now=now,
             units=chosen_units,
             # A leder's list is their units' cases; a caseworker's only those assigned to them.
             assignee=None if user.is_leder else user.username,
             phase=phase,
             by_deadline=True,
+            cursor=efter or None,
+            limit=PAGE_SIZE,
         )
-    cases = [
-        {
-            **row,
-            "phase_danish": present.phase_danish(row["phase"]),
-            "urgency": present.urgency(row["next_deadline_at"], now),
-            "next_action": present.next_action(row["next_deadline_kind"], row["next_deadline_at"]),
-        }
-        for row in rows
-    ]
+    filters = {"fase": fase, "enhed": enhed}
     return render(
         request,
         "start.html",
         {
-            "cases": cases,
+            "cases": [present.case_row(row, now) for row in page.rows],
             "phases": [(p.value, label) for p, label in PHASE_DANISH.items() if not p.is_terminal],
             "units": units,
             "fase": fase,
@@ -59,6 +59,7 @@ async def start(request: Request, user: CurrentUser, fase: str = "", enhed: str 
             "sag": sag,
             "search_missed": bool(reference),
             "urgency_danish": present.URGENCY_DANISH,
+            "first_page": present.page_link("/", filters) if efter else None,
+            "next_page": present.page_link("/", filters | {"efter": page.next_cursor}) if page.next_cursor else None,
         },
     )
-
