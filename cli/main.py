@@ -475,9 +475,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from workers.logging import configure_logging
 
-    configure_logging()
     try:
         settings = Settings()
+        configure_logging(json=settings.log_json)
         asyncio.run(dispatch(args, settings))
     except KlagesagError as error:
         what, code = next((what, code) for kind, what, code in EXIT_CODES if isinstance(error, kind))
