@@ -16,6 +16,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.runtime import Runtime
 
 from workers.codec import data_converter, parse_keys
 from workers.settings import SettingsError, Settings
@@ -48,8 +49,11 @@ def connect_config(settings: Settings, environ: Mapping[str, str] | None = None)
     return config
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """`runtime`: where the client's and its workers' metrics go (workers/telemetry.py); None for the
+    SDK's default runtime, which exports nothing."""
     return await Client.connect(
         **connect_config(settings),
         data_converter=data_converter(parse_keys(settings.payload_keys)),
+        runtime=runtime,
     )
