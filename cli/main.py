@@ -199,12 +199,12 @@ async def _with_register(settings: Settings):
         ) from None
 
 
-async def _with_client(settings: Settings):
+async def _with_client(settings: Settings, runtime=None):
     from workers.client import connect, connect_config
 
     target = connect_config(settings)["target_host"]  # a bad TEMPORAL_* setting is a SettingsError, not "unavailable"
     try:
-        return await connect(settings)
+        return await connect(settings, runtime=runtime)
     except Exception as error:
         raise Unavailable(
             f"cannot reach Temporal at {target} ({type(error).__name__}); is 'klagesag up' running?"
@@ -349,9 +349,10 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 async def cmd_worker(settings: Settings) -> None:
+    from workers.telemetry import metrics_runtime
     from workers.worker import run_worker
 
-    client = await _with_client(settings)
+    client = await _with_client(settings, runtime=metrics_runtime(settings))
     register = await _with_register(settings)
     await run_worker(settings, _stop_on_signals(), client=client, register=register)
 
