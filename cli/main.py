@@ -384,12 +384,24 @@ async def cmd_up(settings: Settings) -> None:
         from web.settings import WebSettings
         from workers.client import connect
         from workers.schedules import ensure_digest_schedule
+        from workers.telemetry import metrics_runtime
 
-        client = await connect(settings)
+        client = await connect(settings, runtime=metrics_runtime(settings))
         if await ensure_digest_schedule(client, settings):
             print("Daily digest schedule created (working days 07:00 Europe/Copenhagen).", flush=True)
         print(f"Web:              http://127.0.0.1:{settings.web_port}", flush=True)
-        web = serve_until(stop, WebSettings(core=settings), host="127.0.0.1", port=settings.web_port)
+        # One process, two metrics listeners: the worker's (Temporal's exporter) takes the port, the
+        # web's the next one (workers/settings.py).
+        web_metrics_port = settings.metrics_port + 1 if settings.metrics_port else 0
+        if settings.metrics_port:
+            print(
+                f"Metrics:          http://127.0.0.1:{settings.metrics_port}/metrics (worker), "
+                f"http://127.0.0.1:{web_metrics_port}/metrics (web)",
+                flush=True,
+            )
+        web = serve_until(
+            stop, WebSettings(core=settings), host="127.0.0.1", port=settings.web_port, metrics_port=web_metrics_port
+        )
         await asyncio.gather(run_worker(settings, stop, client=client), web)
 
     await run_stack(
