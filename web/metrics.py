@@ -129,7 +129,9 @@ class HttpMetricsMiddleware:
             self.metrics.observe(scope["method"], route_template(scope), status, time.perf_counter() - started)
 
 
-def metrics_app(web_metrics: WebMetrics, register: Callable[[], CaseRegister | None], clock: Callable[[], datetime]) -> Starlette:
+def metrics_app(
+    web_metrics: WebMetrics, register: Callable[[], CaseRegister | None], clock: Callable[[], datetime]
+) -> Starlette:
     """The metrics listener: GET /metrics, nothing else. `register` and `clock` are the app's own, asked
     at each scrape (the register is connected in the app's lifespan)."""
 

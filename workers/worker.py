@@ -73,7 +73,9 @@ def build_worker(
 
 
 @contextlib.asynccontextmanager
-async def health_listener(settings: Settings, worker: Worker, client: Client, register: CaseRegister) -> AsyncIterator[None]:
+async def health_listener(
+    settings: Settings, worker: Worker, client: Client, register: CaseRegister
+) -> AsyncIterator[None]:
     """/healthz and /readyz on KLAGESAG_HEALTH_PORT while the block runs; nothing when it is 0."""
     if not settings.health_port:
         yield

@@ -75,7 +75,8 @@ async def in_process(time_skipping_env: WorkflowEnvironment, database_url: str, 
     tasks: list[asyncio.Task[None]] = []
 
     def start(register: CaseRegister) -> str:
-        tasks.append(asyncio.create_task(run_worker(settings, stop, client=time_skipping_env.client, register=register)))
+        worker = run_worker(settings, stop, client=time_skipping_env.client, register=register)
+        tasks.append(asyncio.create_task(worker))
         return f"http://127.0.0.1:{settings.health_port}"
 
     yield settings, start
@@ -227,6 +228,7 @@ async def test_klagesag_worker_versioned_serves_health_metrics_and_json_logs(
     started = next(line for line in lines if line["event"] == "worker started")
     assert (started["deployment"], started["build_id"]) == ("klagesag", "0.2.0")
     delivered = next(line for line in lines if line["event"] == "letter delivered")
-    assert delivered | {"case_id": receipt.case_id, "workflow_id": receipt.case_id, "activity": "send_letter"} == delivered
+    expected = {"case_id": receipt.case_id, "workflow_id": receipt.case_id, "activity": "send_letter"}
+    assert expected.items() <= delivered.items()
     for secret in (CPR, CPR.replace("-", ""), NAME, "Særligtnavn"):
         assert secret not in text

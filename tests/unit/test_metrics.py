@@ -48,7 +48,10 @@ def a_state(phase: Phase) -> CaseState:
         kind=ComplaintKind.REALITET,
         area="serviceloven § 83",
         decision=DecisionComplainedAbout(
-            reference="SAG-1", received=date(2026, 2, 20), delivery=DecisionDelivery.DIGITAL_POST, klagevejledning_given=True
+            reference="SAG-1",
+            received=date(2026, 2, 20),
+            delivery=DecisionDelivery.DIGITAL_POST,
+            klagevejledning_given=True,
         ),
         actor="sb01",
     )
@@ -93,7 +96,8 @@ def test_letters_and_warnings_are_counted_by_kind(recorded) -> None:
 
 
 def test_a_step_in_the_wrong_phase_is_refused_by_require_phase() -> None:
-    refusal = refusal_of(a_state(Phase.FORWARDED), GenvurderingDone(actor="sb01", reason="Vurderet", result="fastholdt"))
+    genvurdering = GenvurderingDone(actor="sb01", reason="Vurderet", result="fastholdt")
+    refusal = refusal_of(a_state(Phase.FORWARDED), genvurdering)
     assert metrics.refusing_rule(refusal) == "require_phase"
 
 

@@ -90,7 +90,9 @@ def test_half_a_version_is_refused_naming_what_is_missing(
 
 
 @pytest.mark.parametrize("name", ["kla.gesag", "klage sag", "-klagesag", "k" * 101])
-def test_a_deployment_name_temporal_would_refuse_is_refused_at_start(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def test_a_deployment_name_temporal_would_refuse_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     monkeypatch.setenv("KLAGESAG_DEPLOYMENT_NAME", name)
     monkeypatch.setenv("KLAGESAG_BUILD_ID", "1")
     assert error_of().startswith(f"KLAGESAG_DEPLOYMENT_NAME={name!r} is not valid: expected letters, digits")

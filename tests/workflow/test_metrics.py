@@ -65,7 +65,8 @@ async def observed(
         data_converter=DATA_CONVERTER,
         runtime=runtime,
     )
-    async with Harness(time_skipping_env, register, database_url, tmp_path / "outbox", worker_client=worker_client) as h:
+    outbox = tmp_path / "outbox"
+    async with Harness(time_skipping_env, register, database_url, outbox, worker_client=worker_client) as h:
         yield h, Scraper(f"http://127.0.0.1:{port}/metrics")
 
 
