@@ -55,7 +55,11 @@ REFUSALS = Metric(
     ("step", "rule"),
 )
 LETTERS_SENT = Metric("klagesag_letters_sent_total", "Letters delivered, by kind (each letter key once).", ("kind",))
-WARNINGS = Metric("klagesag_warnings_total", "Deadline warnings fired, by kind (each warning key once).", ("kind",))
+WARNINGS = Metric(
+    "klagesag_warnings_total",
+    "Warnings fired (deadlines passed, repeated hjemvisning), by kind (each warning key once).",
+    ("kind",),
+)
 
 # --- recorded by the web process (web/metrics.py) ---------------------------------------------------------
 

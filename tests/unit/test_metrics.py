@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
@@ -23,6 +24,7 @@ from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery,
 from workers import metrics
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -151,3 +153,8 @@ def test_names_follow_prometheus_conventions_and_labels_hold_no_case_id() -> Non
         "klagesag_http_requests_total",
     }
 
+
+def test_the_operations_guide_explains_every_metric() -> None:
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    for metric in (*metrics.WORKER_METRICS, *metrics.WEB_METRICS):
+        assert f"`{metric.name}`" in guide, metric.name
