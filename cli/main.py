@@ -487,10 +487,12 @@ def run() -> NoReturn:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from workers.logging import configure_logging
+    from workers.telemetry import forward_core_logs
 
     try:
         settings = Settings()
         configure_logging(json=settings.log_json)
+        forward_core_logs()
         asyncio.run(dispatch(args, settings))
     except KlagesagError as error:
         what, code = next((what, code) for kind, what, code in EXIT_CODES if isinstance(error, kind))

@@ -9,10 +9,39 @@ processes on one laptop never compete for a port.
 
 from __future__ import annotations
 
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+import logging
+
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 from domain.errors import SettingsError
 from workers.settings import Settings
+
+
+def _core_logs() -> LoggingConfig:
+    """The SDK core (Rust) writes its warnings through Python's logging, so they come out like every
+    other line (workers/logging.py: JSON in production) instead of in the core's own colored format."""
+    return LoggingConfig(
+        filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+        forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+    )
+
+
+def forward_core_logs() -> None:
+    """Make the SDK's default runtime forward its core's logs; call before the process's first client.
+    Once per process: a second call keeps the runtime the first one made."""
+    if not _forwarding:
+        Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=_core_logs())), error_if_already_set=False)
+        _forwarding.append(True)
+
+
+_forwarding: list[bool] = []
 
 
 def metrics_runtime(settings: Settings) -> Runtime | None:
@@ -23,7 +52,8 @@ def metrics_runtime(settings: Settings) -> Runtime | None:
         return None
     address = f"{settings.listen_host}:{port}"
     try:
-        return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
+        metrics = PrometheusConfig(bind_address=address)
+        return Runtime(telemetry=TelemetryConfig(logging=_core_logs(), metrics=metrics))
     except ValueError as error:  # the exporter's bind error, e.g. "Address already in use"
         reason = str(error).rpartition(": ")[2] or type(error).__name__
         raise SettingsError(

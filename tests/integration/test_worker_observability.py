@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import socket
@@ -36,7 +37,8 @@ from store.register import CaseRegister
 from tests.conftest import DATA_CONVERTER, VENV_BIN, free_port
 from tests.workflow.harness import COPENHAGEN, complaint_fields
 from workers.settings import Settings
-from workers.worker import run_worker
+from workers.telemetry import metrics_runtime
+from workers.worker import build_worker, run_worker
 from workflows.search_attributes import FOR_DEV_SERVER
 
 pytestmark = pytest.mark.integration
@@ -232,3 +234,27 @@ async def test_klagesag_worker_versioned_serves_health_metrics_and_json_logs(
     assert expected.items() <= delivered.items()
     for secret in (CPR, CPR.replace("-", ""), NAME, "Særligtnavn"):
         assert secret not in text
+
+
+async def test_the_sdk_cores_own_warnings_go_through_pythons_logging(
+    time_skipping_env: WorkflowEnvironment, register: CaseRegister, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The time-skipping server lacks a capability the core warns about when a worker starts: that
+    warning must reach Python's logging (and so the JSON renderer), not the core's colored stderr."""
+    runtime = metrics_runtime(Settings(metrics_port=free_port()))
+    assert runtime is not None
+    client = await Client.connect(
+        time_skipping_env.client.service_client.config.target_host,
+        namespace=time_skipping_env.client.namespace,
+        data_converter=DATA_CONVERTER,
+        runtime=runtime,
+    )
+    settings = Settings(data_dir=tmp_path, task_queue=f"klagesag-{uuid.uuid4()}")
+    caplog.set_level(logging.WARNING, logger="temporalio.core")
+    async with build_worker(client, register, settings):
+        for _ in range(200):
+            if any(record.name.startswith("temporalio.core") for record in caplog.records):
+                break
+            await asyncio.sleep(0.05)
+    core = [record for record in caplog.records if record.name.startswith("temporalio.core")]
+    assert core and core[0].levelno == logging.WARNING, caplog.records
