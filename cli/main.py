@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from cli import render
 from domain import steps
@@ -24,6 +24,9 @@ from domain.deadlines import frist_report
 from domain.errors import InvalidInput, KlagesagError, Refused, SettingsError, Unavailable
 from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, RepresentativeKind
 from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from temporalio.runtime import Runtime
 
 EXIT_REFUSED = 2  # bad input, a bad setting, or a step the law or phase does not allow
 EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
@@ -199,7 +202,7 @@ async def _with_register(settings: Settings):
         ) from None
 
 
-async def _with_client(settings: Settings, runtime=None):
+async def _with_client(settings: Settings, runtime: Runtime | None = None):
     from workers.client import connect, connect_config
 
     target = connect_config(settings)["target_host"]  # a bad TEMPORAL_* setting is a SettingsError, not "unavailable"
@@ -492,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
         configure_logging(json=settings.log_json)
-        forward_core_logs()
+        if args.command != "frist":  # the one command that starts without Temporal's runtime
+            forward_core_logs()
         asyncio.run(dispatch(args, settings))
     except KlagesagError as error:
         what, code = next((what, code) for kind, what, code in EXIT_CODES if isinstance(error, kind))
