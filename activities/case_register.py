@@ -11,6 +11,7 @@ from activities.channel import LetterChannel
 from domain.letters import LetterFactsMissing, Recipient, render_letter
 from domain.models import CaseView, EscalationEntry, ForwardEntry, LetterEntry, Model, WarningEntry
 from store.register import CaseRegister, PartyErased
+from workers import metrics
 
 log = structlog.get_logger("klagesag.activities")
 
@@ -86,7 +87,10 @@ class CaseRegisterActivities:
             bound.info("letter already delivered")
             return LetterDelivered(key=letter.key, newly_delivered=False)
         where = self._channel.deliver(payload.case_id, stored, recipient.name)
-        await self._register.mark_delivered(letter.key, where)
+        # Counted by the one attempt whose mark took: one that died before it is retried and counts then,
+        # two overlapping attempts (a timeout, then a retry) count once between them.
+        if await self._register.mark_delivered(letter.key, where):
+            metrics.letter_sent(activity.metric_meter(), letter.kind.value)
         bound.info("letter delivered")
         return LetterDelivered(key=letter.key, newly_delivered=True)
 
@@ -99,6 +103,8 @@ class CaseRegisterActivities:
     @activity.defn
     async def record_warning(self, payload: WarningInput) -> bool:
         added = await self._register.record_warning(payload.case_id, payload.warning)
+        if added:  # the warning's key is new: a retry or a replayed timer finds it and counts nothing
+            metrics.warning_fired(activity.metric_meter(), payload.warning.kind.value)
         log.info("warning recorded", case_id=payload.case_id, kind=payload.warning.kind.value, added=added)
         return added
 

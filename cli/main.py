@@ -16,7 +16,7 @@ import shlex
 import signal
 import sys
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from cli import render
 from domain import steps
@@ -26,6 +26,9 @@ from domain.errors import InvalidInput, KlagesagError, Refused, SettingsError, U
 from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, RepresentativeKind
 from store.paging import DEFAULT_LIMIT, MAX_LIMIT
 from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from temporalio.runtime import Runtime
 
 EXIT_REFUSED = 2  # bad input, a bad setting, or a step the law or phase does not allow
 EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
@@ -203,12 +206,12 @@ async def _with_register(settings: Settings):
         ) from None
 
 
-async def _with_client(settings: Settings):
+async def _with_client(settings: Settings, runtime: Runtime | None = None):
     from workers.client import connect, connect_config
 
     target = connect_config(settings)["target_host"]  # a bad TEMPORAL_* setting is a SettingsError, not "unavailable"
     try:
-        return await connect(settings)
+        return await connect(settings, runtime=runtime)
     except Exception as error:
         raise Unavailable(
             f"cannot reach Temporal at {target} ({type(error).__name__}); is 'klagesag up' running?"
@@ -375,9 +378,10 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 async def cmd_worker(settings: Settings) -> None:
+    from workers.telemetry import metrics_runtime
     from workers.worker import run_worker
 
-    client = await _with_client(settings)
+    client = await _with_client(settings, runtime=metrics_runtime(settings))
     register = await _with_register(settings)
     await run_worker(settings, _stop_on_signals(), client=client, register=register)
 
@@ -409,12 +413,24 @@ async def cmd_up(settings: Settings) -> None:
         from web.settings import WebSettings
         from workers.client import connect
         from workers.schedules import ensure_digest_schedule
+        from workers.telemetry import metrics_runtime
 
-        client = await connect(settings)
+        client = await connect(settings, runtime=metrics_runtime(settings))
         if await ensure_digest_schedule(client, settings):
             print("Daily digest schedule created (working days 07:00 Europe/Copenhagen).", flush=True)
         print(f"Web:              http://127.0.0.1:{settings.web_port}", flush=True)
-        web = serve_until(stop, WebSettings(core=settings), host="127.0.0.1", port=settings.web_port)
+        # One process, two metrics listeners: the worker's (Temporal's exporter) takes the port, the
+        # web's the next one (workers/settings.py).
+        web_metrics_port = settings.metrics_port + 1 if settings.metrics_port else 0
+        if settings.metrics_port:
+            print(
+                f"Metrics:          http://127.0.0.1:{settings.metrics_port}/metrics (worker), "
+                f"http://127.0.0.1:{web_metrics_port}/metrics (web)",
+                flush=True,
+            )
+        web = serve_until(
+            stop, WebSettings(core=settings), host="127.0.0.1", port=settings.web_port, metrics_port=web_metrics_port
+        )
         await asyncio.gather(run_worker(settings, stop, client=client), web)
 
     await run_stack(
@@ -501,10 +517,13 @@ def run() -> NoReturn:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from workers.logging import configure_logging
+    from workers.telemetry import forward_core_logs
 
-    configure_logging()
     try:
         settings = Settings()
+        configure_logging(json=settings.log_json)
+        if args.command != "frist":  # the one command that starts without Temporal's runtime
+            forward_core_logs()
         asyncio.run(dispatch(args, settings))
     except KlagesagError as error:
         what, code = next((what, code) for kind, what, code in EXIT_CODES if isinstance(error, kind))

@@ -325,12 +325,14 @@ class CaseRegister:
         )
         return _stored_letter(row) if row else None
 
-    async def mark_delivered(self, key: str, delivered_to: str) -> None:
-        await self._pool.execute(
+    async def mark_delivered(self, key: str, delivered_to: str) -> bool:
+        """True for the one call that marked the letter delivered; False if it already was."""
+        status = await self._pool.execute(
             "UPDATE letters SET delivered_at = now(), delivered_to = $2 WHERE key = $1 AND delivered_at IS NULL",
             key,
             delivered_to,
         )
+        return status.endswith(" 1")
 
     async def letters_for(self, case_id: str) -> list[StoredLetter]:
         rows = await self._pool.fetch(
@@ -452,6 +454,25 @@ class CaseRegister:
     async def digests_on(self, day: date) -> list[dict[str, Any]]:
         rows = await self._pool.fetch("SELECT key, username, cases, delivered_to FROM digests WHERE day = $1", day)
         return [dict(r) for r in rows]
+
+    # --- health and metrics ---------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """Raises unless PostgreSQL answers on a connection of the pool (readiness, workers/health.py)."""
+        await self._pool.fetchval("SELECT 1")
+
+    async def overdue_counts(self, now: datetime) -> list[tuple[str, str, int]]:
+        """(kommune, phase, cases) of the open cases past a deadline: the same cases as
+        `list_cases(overdue=True)`, counted for the metric klagesag_overdue_cases."""
+        rows = await self._pool.fetch(
+            """
+            SELECT kommune, phase, count(*) AS cases FROM cases
+            WHERE phase NOT IN ('closed', 'withdrawn') AND (overdue OR next_deadline_at < $1)
+            GROUP BY kommune, phase
+            """,
+            now,
+        )
+        return [(r["kommune"], r["phase"], r["cases"]) for r in rows]
 
 
 def _stored_letter(row: asyncpg.Record) -> StoredLetter:

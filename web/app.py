@@ -9,20 +9,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import JSONResponse
 from starlette.staticfiles import StaticFiles
 
 from store.accounts import AccountPolicy, AccountStore, Clock, utc_now
 from store.register import CaseRegister
 from web import api, pages
 from web.deps import TemporalClientFactory, TemporalConnection
+from web.metrics import HttpMetricsMiddleware, WebMetrics
 from web.pages.errors import render_problem_page
 from web.problems import install_problem_handlers
+from web.request_context import RequestContextMiddleware
 from web.security import SecurityHeadersMiddleware
 from web.settings import WebSettings
 from web.text_guard import refuse_unstorable_text
 from web.templating import STATIC_DIR
+from workers import health
 
 
 def account_policy(settings: WebSettings) -> AccountPolicy:
@@ -101,5 +105,25 @@ def create_app(
             https_only=settings.production,
         )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_health_routes(app)
+    app.state.metrics = WebMetrics(settings.core.kommune_code)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
+    app.add_middleware(HttpMetricsMiddleware, metrics=app.state.metrics)
+    # Outermost: every log line of the request, the metrics middleware's included, has its request id.
+    app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def install_health_routes(app: FastAPI) -> None:
+    """/healthz and /readyz for the probes (workers/health.py): no login, no case data, not in the API
+    schema. Ready means PostgreSQL and Temporal answer: a caseworker's step needs both."""
+    checks = {
+        health.POSTGRESQL: health.postgres_check(lambda: app.state.register),
+        health.TEMPORAL: health.temporal_check(app.state.temporal.get),
+    }
+
+    async def ready(request: Request) -> JSONResponse:
+        return await health.readiness(checks)
+
+    app.add_route("/healthz", health.alive, methods=["GET"], include_in_schema=False)
+    app.add_route("/readyz", ready, methods=["GET"], include_in_schema=False)

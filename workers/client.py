@@ -16,10 +16,12 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.runtime import Runtime
 
 from workers.codec import data_converter
 from workers.payload_keys import parse_keys
 from workers.settings import SettingsError, Settings
+from workers.tracing import tracing_interceptors
 
 # envconfig turns TLS on for any TEMPORAL_TLS value but "false"/"0", so "no" or "off" would silently mean
 # TLS. Accept only values whose meaning is unambiguous.
@@ -49,8 +51,13 @@ def connect_config(settings: Settings, environ: Mapping[str, str] | None = None)
     return config
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """`runtime`: where the client's and its workers' metrics go (workers/telemetry.py); None for the
+    SDK's default runtime, which exports nothing. Traces, when KLAGESAG_OTEL_TRACING is on, come from
+    the client's interceptors, which its workers take over (workers/tracing.py)."""
     return await Client.connect(
         **connect_config(settings),
         data_converter=data_converter(parse_keys(settings.payload_keys)),
+        runtime=runtime,
+        interceptors=tracing_interceptors(settings),
     )

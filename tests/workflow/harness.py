@@ -87,8 +87,20 @@ class Case:
 
 
 class Harness:
-    def __init__(self, env: WorkflowEnvironment, register: CaseRegister, database_url: str, outbox: Path) -> None:
+    def __init__(
+        self,
+        env: WorkflowEnvironment,
+        register: CaseRegister,
+        database_url: str,
+        outbox: Path,
+        *,
+        worker_client: Client | None = None,
+    ) -> None:
+        """`worker_client`: the worker polls through it instead of the environment's client (a client
+        on a runtime of its own, e.g. one that exports metrics); steps and filings still go through the
+        environment's client, which skips time."""
         self.env = env
+        self.worker_client = worker_client
         self.register = register
         self.settings = Settings(
             data_dir=outbox.parent,
@@ -106,7 +118,9 @@ class Harness:
     async def __aenter__(self) -> "Harness":
         from activities.channel import OutboxFolder
 
-        self.worker = build_worker(self.client, self.register, self.settings, channel=OutboxFolder(self.outbox))
+        self.worker = build_worker(
+            self.worker_client or self.client, self.register, self.settings, channel=OutboxFolder(self.outbox)
+        )
         await self.worker.__aenter__()
         return self
 
