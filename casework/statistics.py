@@ -1,0 +1,50 @@
+"""The statistics report for every front end (`klagesag stats`, `GET /api/v1/statistics`, the Statistik
+page): the period and filters checked, the counts taken from the read model's facts, the figures computed
+(domain/stats.py). Needs PostgreSQL only, never Temporal."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from domain.errors import InvalidInput
+from domain.stats import Period, Targets, report
+from store.register import CaseRegister
+from workers.settings import Settings
+
+KOMMUNE = re.compile(r"^\d{4}$")
+UNIT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def targets_from(settings: Settings) -> Targets:
+    return Targets(realitet=settings.target_realitet_percent, formalitet=settings.target_formalitet_percent)
+
+
+def checked_period(start: date, end: date, *, end_name: str = "to") -> Period:
+    if end < start:
+        raise InvalidInput(f"{end_name}: the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    return Period(start, end)
+
+
+def check_filters(kommune: str, unit: str | None) -> None:
+    if not KOMMUNE.match(kommune):
+        raise InvalidInput(f"kommune: '{kommune}' is not a kommunekode; write the four digits, e.g. 0101")
+    if unit is not None and not UNIT.match(unit):
+        raise InvalidInput(f"unit: '{unit}' is not a unit code (lower-case letters, digits, '-' and '_')")
+
+
+async def statistics_report(
+    register: CaseRegister,
+    *,
+    kommune: str,
+    unit: str | None,
+    start: date,
+    end: date,
+    targets: Targets,
+    now: datetime,
+) -> dict[str, Any]:
+    check_filters(kommune, unit)
+    period = checked_period(start, end)
+    counts = await register.statistics(kommune=kommune, unit=unit, period=period, now=now)
+    return report(counts, kommune=kommune, unit=unit, period=period, targets=targets, generated_at=now)
