@@ -21,9 +21,25 @@ def targets_from(settings: Settings) -> Targets:
     return Targets(realitet=settings.target_realitet_percent, formalitet=settings.target_formalitet_percent)
 
 
-def checked_period(start: date, end: date, *, end_name: str = "to") -> Period:
+EARLIEST = date(1900, 1, 1)  # the year before must still be a date; no kommune has complaints older
+
+
+def period_problems(start: date, end: date) -> list[tuple[str, str, str]]:
+    """What is wrong with a period, as (field, English, Danish); the fields are named `from` and `to`."""
+    problems = []
+    if start < EARLIEST:
+        problems.append(("from", f"the period cannot start before {EARLIEST.isoformat()}",
+                         f"Perioden kan ikke begynde før {EARLIEST.isoformat()}."))  # fmt: skip
     if end < start:
-        raise InvalidInput(f"{end_name}: the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        problems.append(("to", f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+                         "Slutdatoen ligger før startdatoen."))  # fmt: skip
+    return problems
+
+
+def checked_period(start: date, end: date, *, names: dict[str, str] | None = None) -> Period:
+    """The period, or InvalidInput naming the field (`names` maps from/to to the caller's own names)."""
+    for field, message, _ in period_problems(start, end):
+        raise InvalidInput(f"{(names or {}).get(field, field)}: {message}")
     return Period(start, end)
 
 

@@ -351,7 +351,7 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> None:
         raise InvalidInput("give --json or --csv, not both")
     kommune = args.kommune or settings.kommune_code
     check_filters(kommune, args.unit)  # refused before connecting
-    checked_period(args.start, args.end, end_name="--to")
+    checked_period(args.start, args.end, names={"from": "--from", "to": "--to"})
     register = await _with_register(settings)
     try:
         report = await statistics_report(
