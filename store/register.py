@@ -205,8 +205,7 @@ class CaseRegister:
 
     async def statistics(self, *, kommune: str, unit: str | None, period: Period, now: datetime) -> Aggregates:
         """The counts behind the statistics report (store/statistics.py, domain/stats.py)."""
-        async with self._pool.acquire() as conn:
-            return await aggregates(conn, kommune=kommune, unit=unit, period=period, now=now)
+        return await aggregates(self._pool, kommune=kommune, unit=unit, period=period, now=now)
 
     async def case_view(self, case_id: str) -> CaseView | None:
         raw = await self._pool.fetchval("SELECT view FROM cases WHERE case_id = $1", case_id)
