@@ -43,7 +43,7 @@ def chart(chart_id: str, title: str, rows: list[tuple[str, float | int | None]],
         short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
         width = 0 if value is None else round(BAR_WIDTH * value / largest)
         bars.append({"label": short, "y": BAR_ROW * i + 4, "width": width, "value": number(value, suffix)})
-    return {"id": chart_id, "title": title, "height": BAR_ROW * len(rows) + 8, "bars": bars,
+    return {"id": chart_id, "title": title, "height": BAR_ROW * max(len(rows), 1) + 8, "bars": bars,
             "width": LABEL_WIDTH + BAR_WIDTH + 70, "bar_x": LABEL_WIDTH}  # fmt: skip
 
 
