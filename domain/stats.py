@@ -203,6 +203,15 @@ class Aggregates:
 # --- the report --------------------------------------------------------------------------------------------
 
 
+def danish_number(value: Any, suffix: str = "") -> str:
+    """A figure as a Danish reader writes it: a decimal comma, one decimal; '–' for one not given."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",") + suffix
+    return f"{value}{suffix}"
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from casework.statistics import UNIT, period_problems
 from domain.case_facts import local_date
+from domain.stats import danish_number
 from web.api.statistics import Reporter, report_for
 from web.deps import get_accounts, get_clock
 from web.templating import render
@@ -25,15 +26,6 @@ BAR_WIDTH = 220
 LABEL_CHARS = 30
 
 
-def number(value: Any, suffix: str = "") -> str:
-    """Danish notation: decimal comma; '–' for a figure that cannot be given."""
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",") + suffix
-    return f"{value}{suffix}"
-
-
 def chart(chart_id: str, title: str, rows: list[tuple[str, float | int | None]], *, suffix: str = "", top: float | None = None) -> dict[str, Any]:
     """The geometry of a horizontal bar chart: one bar per (label, value), scaled to `top` or the largest
     value; a missing value draws no bar and shows '–'."""
@@ -42,7 +34,7 @@ def chart(chart_id: str, title: str, rows: list[tuple[str, float | int | None]],
     for i, (text, value) in enumerate(rows):
         short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
         width = 0 if value is None else round(BAR_WIDTH * value / largest)
-        bars.append({"label": short, "y": BAR_ROW * i + 4, "width": width, "value": number(value, suffix)})
+        bars.append({"label": short, "y": BAR_ROW * i + 4, "width": width, "value": danish_number(value, suffix)})
     return {"id": chart_id, "title": title, "height": BAR_ROW * max(len(rows), 1) + 8, "bars": bars,
             "width": LABEL_WIDTH + BAR_WIDTH + 70, "bar_x": LABEL_WIDTH}  # fmt: skip
 
@@ -105,7 +97,7 @@ async def statistics_page(request: Request, user: Reporter, fra: str = "", til: 
     if start is not None and end is not None:
         for field, _, danish in period_problems(start, end):
             errors["fra" if field == "from" else "til"] = danish
-    context: dict[str, Any] = {"active": "statistik", "values": values, "units": units, "errors": errors, "number": number}
+    context: dict[str, Any] = {"active": "statistik", "values": values, "units": units, "errors": errors, "number": danish_number}
     if errors or start is None or end is None:
         return render(request, "statistics.html", context, status_code=422)
     report = await report_for(request, user, start, end, None, enhed or None)
