@@ -55,6 +55,7 @@ class RebuildReport:
     cases_seen: int = 0  # distinct workflow ids listed (runs continued-as-new are not counted twice)
     rows_written: int = 0  # rows inserted or replaced by a newer version
     failures: list[str] = field(default_factory=list)
+    facts_written: int = 0  # complaints whose statistics facts were filled in from their stored view
 
     @property
     def ok(self) -> bool:
@@ -67,7 +68,7 @@ class RebuildReport:
         unchanged = self.cases_seen - self.rows_written - len(self.failures)
         lines = [
             f"cases seen: {self.cases_seen}, rows written: {self.rows_written}, already up to date: "
-            f"{max(unchanged, 0)}, failures: {len(self.failures)}"
+            f"{max(unchanged, 0)}, failures: {len(self.failures)}, statistics facts filled in: {self.facts_written}"
         ]
         lines += [f"  {failure}" for failure in self.failures]
         return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 from domain.calendar import CalendarProfile
 from domain.deadlines import Deadline
 from domain.models import FilingReceipt, StepResult
+from domain.stats import danish_number
 from domain.vocabulary import PHASE_DANISH, Phase
 
 DEADLINE_NAMES = {
@@ -95,4 +96,54 @@ def cases(rows: list[dict[str, Any]], more: str | None = None) -> str:
         lines.append(f"{r['case_id']} · {_phase(r['phase'])} · runde {r['round']}{deadline}{flag}")
     if more:
         lines.append(f"Flere sager: {more}")
+    return "\n".join(lines)
+
+
+def statistics(r: dict[str, Any]) -> str:
+    """The report of `klagesag stats` in short; --json and --csv carry every figure with its definition."""
+    unit = f" · enhed {r['unit']}" if r["unit"] else ""
+    previous, change, targets = r["previous_year"], r["change_percent"], r["targets"]
+    lines = [f"Statistik for kommune {r['kommune']}{unit}, {r['from']} til og med {r['to']}"]
+    lines.append(f"Klager modtaget: {r['received']} (året før {previous['received']}, ændring {danish_number(change['received'], ' %')})")
+    for kind, name in (("realitet", "Realitetsklager"), ("formalitet", "Formalitetsklager")):
+        target = targets[kind]
+        met = {True: "nået", False: "ikke nået", None: "kan ikke vurderes"}[target["met"]]
+        lines.append(
+            f"  {name}: {r[kind]} (året før {previous[kind]}, ændring {danish_number(change[kind], ' %')}; "
+            f"mål {danish_number(float(target['target_percent']), ' %')} {met})"
+        )
+    for key, title in (("by_klaget_til", "Klaget til"), ("by_unit", "Enhed"), ("by_lovomraade", "Lovområde"),
+                       ("by_paragraph", "Lovområde og paragraf"), ("by_channel", "Kanal")):  # fmt: skip
+        lines.append(f"{title}:")
+        lines.extend(f"  {row['label']}: {row['total']} ({danish_number(row['percent'], ' %')})" for row in r[key] or [])
+    g, a = r["genvurdering_outcomes"], r["ankestyrelsen_outcomes"]
+    lines.append(
+        f"Genvurdering: fuldt medhold {g['fuldt_medhold']}, delvist medhold {g['delvist_medhold']}, fastholdt {g['fastholdt']}"
+    )
+    lines.append(
+        "Ankestyrelsen: " + ", ".join(f"{name} {a[key]}" for key, name in (
+            ("stadfaestet", "stadfæstet"), ("aendret", "ændret"), ("ophaevet", "ophævet"), ("hjemvist", "hjemvist"),
+            ("afvist", "afvist"), ("bortfaldet", "bortfaldet")))  # fmt: skip
+    )
+    lines.append(f"Omgørelsesprocent: {danish_number(r['omgoerelsesprocent'], ' %')} ({a['omgjort']} af {a['realitetsbehandlede']} realitetsbehandlede)")
+    for key, name in (("genvurdering_within_4_weeks", "Genvurdering inden for 4 uger"),
+                      ("aktindsigt_within_7_arbejdsdage", "Aktindsigt inden for 7 arbejdsdage"),
+                      ("formal_answer_within_servicemaal", "Svar på formalitetsklager inden for servicemål")):  # fmt: skip
+        figure = r[key]
+        counted = f" ({figure['on_time']} af {figure['total']})" if figure["total"] is not None else ""
+        lines.append(f"{name}: {danish_number(figure['percent'], ' %')}{counted}")
+    lines.append(f"Sager med overskredet frist nu: {r['overdue_now']}")
+    lines.append("Dage pr. fase (median / 90 %-fraktil / klager):")
+    lines.extend(
+        f"  {row['label']}: {danish_number(row['median'])} / {danish_number(row['p90'])} / {row['cases']}"
+        for row in r["days_per_phase"] if row["cases"]
+    )
+    remands = r["remands"]
+    lines.append(
+        f"Hjemvisninger: {remands['remanded_cases']} klager hjemvist, {remands['rounds_after_hjemvisning']} nye runder; "
+        f"samlet tid for hjemviste: median {danish_number(remands['cumulative_days']['median'])} dage"
+    )
+    for key in ("klagepunkter", "returning_complainants_percent", "retsstilling_styrket", "formal_answer_within_servicemaal"):
+        if key in r["notes"]:
+            lines.append(f"Bemærk ({key}): {r['notes'][key]}")
     return "\n".join(lines)

@@ -15,7 +15,10 @@ import asyncpg
 
 from store.paging import DEFAULT_LIMIT, Cursor, ListOrder, Page, encode
 from store.sealing import new_data_key, seal, unseal
+from store.statistics import aggregates
 
+from domain import case_facts
+from domain.stats import Aggregates, Period
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
 
 
@@ -163,40 +166,73 @@ class CaseRegister:
     # --- read model ---------------------------------------------------------------------------------
 
     async def save_case_view(self, view: CaseView) -> bool:
-        """Upsert the read model row unless a newer version is already stored. True if written."""
-        status = await self._pool.execute(
-            """
-            INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
-                               received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
-                               unit, assignee, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
-            ON CONFLICT (case_id) DO UPDATE SET
-                phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
-                outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
-                next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
-                last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
-                unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
-            WHERE cases.version < EXCLUDED.version
-            """,
-            view.case_id,
-            view.kommune,
-            view.kind.value,
-            view.phase.value,
-            view.round,
-            view.remand_count,
-            view.outcome,
-            view.overdue,
-            view.late,
-            view.received,
-            view.next_deadline_at,
-            view.next_deadline_kind,
-            view.last_step_at,
-            view.version,
-            view.model_dump_json(),
-            view.unit,
-            view.assignee,
-        )
-        return status.endswith(" 1")
+        """Upsert the read model row unless a newer version is already stored. True if written.
+
+        When the row is written, the complaint's statistics facts (domain/case_facts.py) are written in the
+        same transaction: the figures never disagree with the view they were taken from."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            status = await conn.execute(
+                """
+                INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
+                                   received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
+                                   unit, assignee, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
+                ON CONFLICT (case_id) DO UPDATE SET
+                    phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
+                    outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
+                    next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
+                    last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
+                    unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
+                WHERE cases.version < EXCLUDED.version
+                """,
+                view.case_id,
+                view.kommune,
+                view.kind.value,
+                view.phase.value,
+                view.round,
+                view.remand_count,
+                view.outcome,
+                view.overdue,
+                view.late,
+                view.received,
+                view.next_deadline_at,
+                view.next_deadline_kind,
+                view.last_step_at,
+                view.version,
+                view.model_dump_json(),
+                view.unit,
+                view.assignee,
+            )
+            written = status.endswith(" 1")
+            if written:
+                await _write_facts(conn, case_facts.facts(view))
+        return written
+
+    async def backfill_case_facts(self, *, batch: int = 500) -> int:
+        """Write the statistics facts of every stored view that has none, or older ones (cases saved
+        before migration 008, or a table emptied by hand). Returns how many complaints were written."""
+        written, after = 0, ""
+        while True:
+            async with self._pool.acquire() as conn, conn.transaction():
+                rows = await conn.fetch(
+                    """
+                    SELECT c.case_id, c.view FROM cases c LEFT JOIN case_facts f USING (case_id)
+                    WHERE c.case_id > $1 AND (f.case_id IS NULL OR f.version < c.version)
+                    ORDER BY c.case_id LIMIT $2 FOR UPDATE OF c
+                    """,
+                    after,
+                    batch,
+                )
+                for row in rows:
+                    await _write_facts(conn, case_facts.facts(CaseView.model_validate_json(row["view"])))
+            written += len(rows)
+            if len(rows) < batch:
+                return written
+            after = rows[-1]["case_id"]
+
+    async def statistics(self, *, kommune: str, unit: str | None, period: Period, now: datetime) -> Aggregates:
+        """The counts behind the statistics report (store/statistics.py, domain/stats.py)."""
+        return await aggregates(self._pool, kommune=kommune, unit=unit, period=period, now=now)
 
     async def case_view(self, case_id: str) -> CaseView | None:
         raw = await self._pool.fetchval("SELECT view FROM cases WHERE case_id = $1", case_id)
@@ -473,6 +509,39 @@ class CaseRegister:
             now,
         )
         return [(r["kommune"], r["phase"], r["cases"]) for r in rows]
+
+
+_PHASE_COLUMNS = tuple(f"days_{phase.value}" for phase in case_facts.TIMED_PHASES)
+
+
+async def _write_facts(conn: asyncpg.Connection, facts: case_facts.CaseFacts) -> None:
+    """Replace one complaint's row in `case_facts` and its rows in `case_fact_events`."""
+    columns = (
+        "case_id, kommune, received, kind, unit, channel, klaget_til, law, paragraph, phase, is_open, overdue, "
+        "next_deadline_at, outcome, rounds, remand_count, closed_on, klagepunkter, klagepunkt_categories, version, "
+        + ", ".join(_PHASE_COLUMNS)
+    )
+    names = [c.strip() for c in columns.split(",")]
+    placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+    updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n != "case_id")
+    await conn.execute(
+        f"INSERT INTO case_facts ({columns}) VALUES ({placeholders}) ON CONFLICT (case_id) DO UPDATE SET {updates}",
+        facts.case_id, facts.kommune, facts.received, facts.kind, facts.unit, facts.channel, facts.klaget_til,
+        facts.law, facts.paragraph, facts.phase, facts.is_open, facts.overdue, facts.next_deadline_at,
+        facts.outcome, facts.rounds, facts.remand_count, facts.closed_on, facts.klagepunkter,
+        facts.klagepunkt_categories, facts.version,
+        *(facts.phase_days.get(phase.value) for phase in case_facts.TIMED_PHASES),
+    )  # fmt: skip
+    await conn.execute("DELETE FROM case_fact_events WHERE case_id = $1", facts.case_id)
+    if facts.events:
+        await conn.executemany(
+            "INSERT INTO case_fact_events (case_id, kommune, unit, kind, event, round, on_date, outcome, on_time) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            [
+                (facts.case_id, facts.kommune, facts.unit, facts.kind, e.event, e.round, e.on_date, e.outcome, e.on_time)
+                for e in facts.events
+            ],
+        )
 
 
 def _stored_letter(row: asyncpg.Record) -> StoredLetter:

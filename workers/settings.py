@@ -86,6 +86,16 @@ def _int(name: str, default: int, *, minimum: int, maximum: int | None = None, e
     return _parsed(name, str(default), parse, expected)
 
 
+def _percent(name: str, default: float) -> float:
+    def parse(raw: str) -> float:
+        number = float(raw.strip().replace(",", ".").replace("\u2212", "-").removesuffix("%"))
+        if not -100 <= number <= 1000:
+            raise ValueError(raw)
+        return number
+
+    return _parsed(name, str(default), parse, "a change in percent such as -3 or -10.5 (between -100 and 1000)")
+
+
 def _port(name: str, default: int, *, off_allowed: bool = False) -> int:
     if off_allowed:
         return _int(name, default, minimum=0, maximum=65535, expected="a TCP port 1-65535, or 0 to turn it off")
@@ -309,6 +319,10 @@ class Settings:
     session_secret: str = field(
         default_factory=lambda: _secret("KLAGESAG_SESSION_SECRET", DEVELOPMENT_SESSION_SECRET), repr=False
     )
+    # The kommune's yearly targets for the change in complaints received against the year before, in percent
+    # (`klagesag stats`); SEED 004's Socialforvaltning aimed at -3 % realitetsklager and -10 % formalitetsklager.
+    target_realitet_percent: float = field(default_factory=lambda: _percent("KLAGESAG_TARGET_REALITET", -3.0))
+    target_formalitet_percent: float = field(default_factory=lambda: _percent("KLAGESAG_TARGET_FORMALITET", -10.0))
     # Where the HTTP listeners bind: loopback on a laptop, 0.0.0.0 in a container (the image sets it).
     listen_host: str = field(default_factory=lambda: _env("KLAGESAG_LISTEN_HOST", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: _port("KLAGESAG_WEB_PORT", 8000))
