@@ -133,8 +133,8 @@ class CaseRegister:
             )
             await conn.execute("UPDATE letters SET body = NULL WHERE case_id = $1", case_id)
             # Reasons sealed in the read model are unreadable now; those written in plain text before they
-            # were sealed (migration 006) are replaced. The escalation log is append-only: its rows from
-            # before migration 006 keep their plain reason (docs/operations.md, "Erasure").
+            # were sealed (migration 009) are replaced. The escalation log is append-only: its rows from
+            # before migration 009 keep their plain reason (docs/operations.md, "Erasure").
             view = await conn.fetchval("SELECT view FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
             if view is not None:
                 await conn.execute(
@@ -333,7 +333,7 @@ class CaseRegister:
 
     async def escalations_for(self, case_id: str) -> list[dict[str, Any]]:
         """The case's escalations, reasons unsealed ("[slettet]" once erased, also for a plain reason
-        logged before migration 006)."""
+        logged before migration 009)."""
         rows = await self._pool.fetch(
             """
             SELECT e.key, e.route, e.actor, e.reason, e.sealed_reason, e.automatic, e.occurred_at, e.logged_at,
@@ -435,7 +435,7 @@ def _escalation(row: asyncpg.Record) -> dict[str, Any]:
     elif row["reason"] is None or row["erased"]:
         reason = reasons.ERASED
     else:
-        reason = row["reason"]  # logged in plain text before migration 006
+        reason = row["reason"]  # logged in plain text before migration 009
     return {"key": row["key"], "route": row["route"], "actor": row["actor"], "reason": reason,
             "automatic": row["automatic"], "occurred_at": row["occurred_at"], "logged_at": row["logged_at"]}
 

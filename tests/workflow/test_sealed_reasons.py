@@ -194,7 +194,7 @@ async def test_erasure_replaces_plain_reasons_in_the_view_but_cannot_touch_the_a
 
     await harness.register.erase_party(case.id, actor="dpo", reason="Opbevaringsperioden er udløbet")
 
-    # The log's rows from before migration 006 keep their bytes (docs/operations.md); no reader sees them.
+    # The log's rows from before migration 009 keep their bytes (docs/operations.md); no reader sees them.
     assert await tables_holding(database_url, old) == ["escalations.reason"]
     assert [e["reason"] for e in await harness.register.escalations_for(case.id)] == [reasons.ERASED]
     view = await harness.register.case_view(case.id)
