@@ -1,6 +1,6 @@
 """Worker memory against open cases and against the workflow cache.
 
-    .venv/bin/python -m bench.worker_memory --cases 2000 --caches 250,1000,2000 [--before /path/to/old/checkout]
+    .venv/bin/python -m bench.worker_memory --cases 2000 --caches 500,2000 [--before OLD_CHECKOUT] [--unsandboxed]
 
 Starts its own PostgreSQL and Temporal dev server (free ports, a temporary directory), files N complaints
 through a worker process (each waits in genvurdering, 4 weeks away), and prints the worker's resident
@@ -10,7 +10,8 @@ loads the cases into its cache one batch at a time (a `view` query replays a cas
 keeps it cached), printing RSS after each batch. The figures show:
 
 * RSS grows with the cases *in the cache*, not with the open cases: past the cache size it stays flat;
-* the cost of one cached workflow: the slope of RSS over the cached cases (MB per 1000), per checkout.
+* the cost of one cached workflow: the slope of RSS over the cached cases (MB per 1000), per checkout;
+* with --unsandboxed, how much of that cost is the sandbox's (this checkout without it: measurement only).
 
 Every process it started is stopped on the way out. Results: bench/README.md, "Worker memory".
 """
@@ -93,11 +94,11 @@ class Stack:
 class WorkerProcess:
     """One `bench/memory_worker.py` process; stopped with SIGTERM (its tasks finish), then killed."""
 
-    def __init__(self, stack: Stack, code_dir: Path, cache: int, label: str) -> None:
+    def __init__(self, stack: Stack, code_dir: Path, cache: int, label: str, runner: str = "sandboxed") -> None:
         self.log_path = stack.root / f"worker-{label}-{cache}.log"
         with open(self.log_path, "ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, str(WORKER_SCRIPT), str(code_dir), str(cache)],
+                [sys.executable, str(WORKER_SCRIPT), str(code_dir), str(cache), runner],
                 env=stack.env(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
@@ -209,7 +210,11 @@ async def run(args: argparse.Namespace) -> int:
         temporal=LocalTemporal(root / "temporal", free_port(), free_port(), search_attributes=FOR_DEV_SERVER, headless=True),
         task_queue=f"klagesag-memory-{uuid.uuid4().hex[:8]}",
     )
-    trees = [("this", ROOT)] + ([("before", Path(args.before).resolve())] if args.before else [])
+    trees = [("this", ROOT, "sandboxed")]
+    if args.before:
+        trees.append(("before", Path(args.before).resolve(), "sandboxed"))
+    if args.unsandboxed:
+        trees.append(("nosandbox", ROOT, "unsandboxed"))
     caches = sorted(int(c) for c in args.caches.split(","))
     workers: list[WorkerProcess] = []
     try:
@@ -219,7 +224,7 @@ async def run(args: argparse.Namespace) -> int:
         await apply_migrations(stack.database_url)
         await stack.temporal.start()
         print(f"machine: {os.cpu_count()} cores; cases: {args.cases}; caches: {caches}; checkouts: "
-              + ", ".join(f"{label}={path}" for label, path in trees))  # fmt: skip
+              + ", ".join(f"{label}={path} ({runner})" for label, path, runner in trees))  # fmt: skip
 
         filer = WorkerProcess(stack, ROOT, caches[0], "filing")
         workers.append(filer)
@@ -227,9 +232,9 @@ async def run(args: argparse.Namespace) -> int:
         await filer.stop()
 
         summary = []
-        for label, code_dir in trees:
+        for label, code_dir, runner in trees:
             for cache in caches:
-                worker = WorkerProcess(stack, code_dir, cache, label)
+                worker = WorkerProcess(stack, code_dir, cache, label, runner)
                 workers.append(worker)
                 points = await load_into_cache(stack, case_ids, worker, args.batches, args.concurrency)
                 await worker.stop()
@@ -257,6 +262,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=2000, help="open complaints to file")
     parser.add_argument("--caches", default="250,1000,2000", help="max_cached_workflows values, comma-separated")
     parser.add_argument("--before", help="another checkout (e.g. of main) to measure the same way")
+    parser.add_argument(
+        "--unsandboxed", action="store_true", help="also measure this checkout without the sandbox (its share)"
+    )
     parser.add_argument("--batches", type=int, default=8, help="RSS readings while loading the cache")
     parser.add_argument("--concurrency", type=int, default=32)
     return parser.parse_args(argv)
