@@ -26,9 +26,9 @@ from workflows.digest import DailyDigestWorkflow
 
 log = structlog.get_logger("klagesag.worker")
 
-# Imported once per process, not again for every workflow the sandbox loads (bench/README.md, "Worker
-# memory"). Each is deterministic and keeps no state a workflow changes: `domain` is pure code on immutable
-# models (its only module-level state, calendar.py's lru_cache, memoises pure functions); the workflows use
+# Imported once per process, not again for every workflow the sandbox loads (docs/worker-memory.md).
+# Each is deterministic and keeps no state a workflow changes: `domain` is pure code on immutable models
+# (its only module-level state, calendar.py's lru_cache, memoises pure functions); the workflows use
 # `activities` and `store` only for the activity names and input models; the libraries are the ones those
 # import. The workflow modules (`workflows.*`) are not on the list: they are loaded afresh per run, so the
 # sandbox's checks (no clock, no random, no I/O) still apply to them.
