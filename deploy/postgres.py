@@ -294,9 +294,13 @@ class LocalPostgres:
             return
         digest = hashlib.sha256(str(requested).encode()).hexdigest()[:12]
         target = RELOCATED_ROOT / f"{requested.name}-{digest}"
-        RELOCATED_ROOT.mkdir(parents=True, exist_ok=True)
-        for ours in (RELOCATED_ROOT.parent, RELOCATED_ROOT):  # /var/lib/klagesag{,/postgres}, whatever the umask
-            os.chmod(ours, 0o755)
+        try:
+            RELOCATED_ROOT.mkdir(parents=True, exist_ok=True)
+            for ours in (RELOCATED_ROOT.parent, RELOCATED_ROOT):  # /var/lib/klagesag{,/postgres}, any umask
+                os.chmod(ours, 0o755)
+        except OSError:
+            requested.mkdir(exist_ok=True)  # /var/lib is read-only here: in place, ancestors get o+x
+            return
         self._remove_orphans()
         target.mkdir(exist_ok=True)
         if requested.exists():
