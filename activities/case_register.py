@@ -82,7 +82,8 @@ class CaseRegisterActivities:
             body=rendered.body,
         )
         stored = await self._register.letter(letter.key)
-        assert stored is not None
+        if stored is None:  # just inserted under this key: only a concurrent manual delete gets here
+            raise ApplicationError(f"letter {letter.key} vanished after it was stored", non_retryable=False)
         if stored.delivered_at is not None:
             bound.info("letter already delivered")
             return LetterDelivered(key=letter.key, newly_delivered=False)

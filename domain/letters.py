@@ -144,7 +144,8 @@ def _for_sent(*, forwarded: bool) -> str:
 
 def _klagevejledning(facts: LetterFacts, recipient: Recipient) -> str:
     """The full klagevejledning (FVL § 25, rsl §§ 66-67, 72; the checklist in docs/legal-reference.md §5)."""
-    assert facts.klagefrist is not None
+    if facts.klagefrist is None:
+        raise LetterFactsMissing(f"the klagevejledning needs klagefrist (case {facts.case_id})")
     kommune = facts.kommune_name
     representative = recipient.role == "partsrepraesentant"
     return "\n\n".join(
@@ -200,7 +201,6 @@ _Parts = tuple[str, list[str]]
 
 def _kvittering(f: LetterFacts, r: Recipient) -> _Parts:
     _need(f, LetterKind.KVITTERING, "genvurdering_due")
-    assert f.genvurdering_due is not None
     paragraphs = [
         _p(
             f"Vi har modtaget klagen over {_decision(f)}.",
@@ -248,7 +248,6 @@ def _fuldmagt_anmodning(f: LetterFacts, r: Recipient) -> _Parts:
 
 def _aktindsigt_svar(f: LetterFacts, r: Recipient) -> _Parts:
     _need(f, LetterKind.AKTINDSIGT_SVAR, "aktindsigt_requested")
-    assert f.aktindsigt_requested is not None
     paragraphs = [
         _p(
             f"Du bad {dansk_dato(f.aktindsigt_requested)} om aktindsigt.",
@@ -277,7 +276,6 @@ def _aktindsigt_svar(f: LetterFacts, r: Recipient) -> _Parts:
 
 def _aktindsigt_fristbrev(f: LetterFacts, r: Recipient) -> _Parts:
     _need(f, LetterKind.AKTINDSIGT_FRISTBREV, "aktindsigt_requested", "reason")
-    assert f.aktindsigt_requested is not None
     due = f" (senest {dansk_dato(f.aktindsigt_answer_due)})" if f.aktindsigt_answer_due else ""
     return f"Dit svar om aktindsigt bliver forsinket – sag {f.case_id}", [
         _p(
@@ -297,7 +295,6 @@ def _aktindsigt_fristbrev(f: LetterFacts, r: Recipient) -> _Parts:
 def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
     # R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): when the 4 weeks cannot be kept, the citizen is told.
     _need(f, LetterKind.GENVURDERING_FORSINKET, "genvurdering_due")
-    assert f.genvurdering_due is not None
     return f"Vi er forsinket med din klage – sag {f.case_id}", [
         _p(
             f"Vi skulle have vurderet {_decision(f)} igen senest {dansk_dato(f.genvurdering_due)}.",
@@ -439,7 +436,6 @@ _NEW_DECISION_TEXT = {
 def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
     kind = LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING
     _need(f, kind, "new_decision_result", "reason")
-    assert f.new_decision_result is not None
     if f.new_decision_result != NewDecisionResult.BEVILLING:
         _need(f, kind, "klagefrist")  # FVL § 25, rsl § 67: a new decision starts a new klagefrist
     paragraphs = [
@@ -463,7 +459,6 @@ _EFFECT_TEXT = {
 
 def _ankestyrelsen_effektuering(f: LetterFacts, r: Recipient) -> _Parts:
     _expect(f, LetterKind.ANKESTYRELSEN_EFFEKTUERING, "outcome", set(_EFFECT_TEXT), required=True)
-    assert f.outcome is not None
     return f"Vi gennemfører Ankestyrelsens afgørelse – sag {f.case_id}", [
         _p(
             f"Ankestyrelsen har behandlet klagen over {_decision(f)}.",

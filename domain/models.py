@@ -335,3 +335,20 @@ class CaseView(Model):
     version: int
     unit: str | None = None
     assignee: str | None = None
+
+
+# --- The workflow's input and result ---------------------------------------------------------------
+
+
+class ComplaintStart(Model):
+    """What ComplaintWorkflow starts with: the filing, and the state carried into a new round."""
+
+    filing: ComplaintFiling
+    carried: CaseState | None = None  # set by continue-as-new
+
+
+class ComplaintOutcome(Model):
+    case_id: str
+    phase: Phase
+    outcome: CaseOutcome | None
+    rounds: int

@@ -11,6 +11,10 @@ from domain.letters import dansk_dato
 from domain.vocabulary import DecisionDelivery
 
 
+class KlagefristMissing(ValueError):
+    """`assess` was called without the klagefrist it judges against: a bug in the caller, not bad input."""
+
+
 @dataclass(frozen=True)
 class Timeliness:
     late: bool
@@ -48,7 +52,8 @@ def assess(
     """
     if suspended_because is not None:
         return Timeliness(False, [suspended_because, "Klagen behandles derfor som rettidig."])
-    assert strict is not None and lenient is not None
+    if strict is None or lenient is None:
+        raise KlagefristMissing("without a suspension ground, both calendar profiles' klagefrist are needed")
     arrived = f"Klagen er modtaget {dansk_dato(received)}"
     if received <= strict.due:
         return Timeliness(False, [f"{arrived}, inden klagefristen {dansk_dato(strict.due)} (rsl § 67)."])

@@ -14,12 +14,13 @@ from typing import Any
 import asyncpg
 
 from store.paging import DEFAULT_LIMIT, Cursor, ListOrder, Page, encode
-from store.sealing import new_data_key, seal, unseal
 from store.statistics import aggregates
 
 from domain import case_facts
 from domain.stats import Aggregates, Period
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
+from store import reasons
+from store.sealing import new_data_key, seal, unseal
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class CaseRegister:
         """Crypto-shred the case's personal data: delete its data key (every sealed copy, backups included
         once they age out, becomes unreadable) and clear any plain columns. True if erased now."""
         async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('party_keys:' || $1))", case_id)
             status = await conn.execute(
                 "INSERT INTO erasures (case_id, actor, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                 case_id,
@@ -161,52 +163,86 @@ class CaseRegister:
                 case_id,
             )
             await conn.execute("UPDATE letters SET body = NULL WHERE case_id = $1", case_id)
+            # Reasons sealed in the read model are unreadable now; those written in plain text before they
+            # were sealed (migration 009) are replaced. The escalation log is append-only: its rows from
+            # before migration 009 keep their plain reason (docs/operations.md, "Erasure").
+            view = await conn.fetchval("SELECT view FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
+            if view is not None:
+                await conn.execute(
+                    "UPDATE cases SET view = $2::jsonb WHERE case_id = $1", case_id, reasons.erased_view_json(view)
+                )
         return status.endswith(" 1")
+
+    async def _key_for_writing(self, conn: asyncpg.Connection, case_id: str) -> bytes | None:
+        """The case's data key to seal new text with; None once the case is erased (the text is then not
+        stored at all). A case without a key that was never erased (filed before migration 002, or a write
+        that somehow precedes `save_party`) gets its key now: `save_party` takes the same one."""
+        data_key = await conn.fetchval("SELECT data_key FROM party_keys WHERE case_id = $1", case_id)
+        if data_key is not None:
+            return data_key
+        async with conn.transaction():
+            # Serialised with erase_party, so a key is never created for a case being erased.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('party_keys:' || $1))", case_id)
+            if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM erasures WHERE case_id = $1)", case_id):
+                return None
+            await conn.execute(
+                "INSERT INTO party_keys (case_id, data_key) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
+                case_id,
+                new_data_key(),
+            )
+            return await conn.fetchval("SELECT data_key FROM party_keys WHERE case_id = $1", case_id)
 
     # --- read model ---------------------------------------------------------------------------------
 
     async def save_case_view(self, view: CaseView) -> bool:
-        """Upsert the read model row unless a newer version is already stored. True if written.
+        """Upsert the read model row unless a newer version is already stored, the caseworkers' reasons
+        sealed (store/reasons.py). True if written.
 
         When the row is written, the complaint's statistics facts (domain/case_facts.py) are written in the
         same transaction: the figures never disagree with the view they were taken from."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            status = await conn.execute(
-                """
-                INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
-                                   received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
-                                   unit, assignee, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
-                ON CONFLICT (case_id) DO UPDATE SET
-                    phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
-                    outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
-                    next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
-                    last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
-                    unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
-                WHERE cases.version < EXCLUDED.version
-                """,
-                view.case_id,
-                view.kommune,
-                view.kind.value,
-                view.phase.value,
-                view.round,
-                view.remand_count,
-                view.outcome,
-                view.overdue,
-                view.late,
-                view.received,
-                view.next_deadline_at,
-                view.next_deadline_kind,
-                view.last_step_at,
-                view.version,
-                view.model_dump_json(),
-                view.unit,
-                view.assignee,
-            )
-            written = status.endswith(" 1")
-            if written:
-                await _write_facts(conn, case_facts.facts(view))
+        async with self._pool.acquire() as conn:
+            data_key = await self._key_for_writing(conn, view.case_id)
+            async with conn.transaction():
+                written = await self._upsert_view(conn, view, reasons.sealed_view_json(view, data_key))
+                if written:
+                    await _write_facts(conn, case_facts.facts(view))
         return written
+
+    @staticmethod
+    async def _upsert_view(conn: asyncpg.Connection, view: CaseView, stored_json: str) -> bool:
+        status = await conn.execute(
+            """
+            INSERT INTO cases (case_id, kommune, kind, phase, round, remand_count, outcome, overdue, late,
+                               received, next_deadline_at, next_deadline_kind, last_step_at, version, view,
+                               unit, assignee, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, now())
+            ON CONFLICT (case_id) DO UPDATE SET
+                phase = EXCLUDED.phase, round = EXCLUDED.round, remand_count = EXCLUDED.remand_count,
+                outcome = EXCLUDED.outcome, overdue = EXCLUDED.overdue, late = EXCLUDED.late,
+                next_deadline_at = EXCLUDED.next_deadline_at, next_deadline_kind = EXCLUDED.next_deadline_kind,
+                last_step_at = EXCLUDED.last_step_at, version = EXCLUDED.version, view = EXCLUDED.view,
+                unit = EXCLUDED.unit, assignee = EXCLUDED.assignee, updated_at = now()
+            WHERE cases.version < EXCLUDED.version
+            """,
+            view.case_id,
+            view.kommune,
+            view.kind.value,
+            view.phase.value,
+            view.round,
+            view.remand_count,
+            view.outcome,
+            view.overdue,
+            view.late,
+            view.received,
+            view.next_deadline_at,
+            view.next_deadline_kind,
+            view.last_step_at,
+            view.version,
+            stored_json,
+            view.unit,
+            view.assignee,
+        )
+        return status.endswith(" 1")
 
     async def backfill_case_facts(self, *, batch: int = 500) -> int:
         """Write the statistics facts of every stored view that has none, or older ones (cases saved
@@ -224,7 +260,8 @@ class CaseRegister:
                     batch,
                 )
                 for row in rows:
-                    await _write_facts(conn, case_facts.facts(CaseView.model_validate_json(row["view"])))
+                    # The facts hold no reasons: the view is opened without its key (reasons "[slettet]").
+                    await _write_facts(conn, case_facts.facts(reasons.opened_view(row["view"], None)))
             written += len(rows)
             if len(rows) < batch:
                 return written
@@ -235,8 +272,12 @@ class CaseRegister:
         return await aggregates(self._pool, kommune=kommune, unit=unit, period=period, now=now)
 
     async def case_view(self, case_id: str) -> CaseView | None:
-        raw = await self._pool.fetchval("SELECT view FROM cases WHERE case_id = $1", case_id)
-        return CaseView.model_validate_json(raw) if raw else None
+        """The stored view with the reasons unsealed; "[slettet]" where the case is erased."""
+        row = await self._pool.fetchrow(
+            "SELECT c.view, k.data_key FROM cases c LEFT JOIN party_keys k USING (case_id) WHERE c.case_id = $1",
+            case_id,
+        )
+        return reasons.opened_view(row["view"], row["data_key"]) if row else None
 
     async def list_cases(
         self,
@@ -328,7 +369,8 @@ class CaseRegister:
         """The stored views of these cases, in the order asked (unknown ids left out)."""
         rows = await self._pool.fetch("SELECT case_id, view FROM cases WHERE case_id = ANY($1::text[])", case_ids)
         found = {r["case_id"]: r["view"] for r in rows}
-        return [CaseView.model_validate_json(found[c]) for c in case_ids if c in found]
+        # For figures from timestamps and phases: opened without the cases' keys (reasons read "[slettet]").
+        return [reasons.opened_view(found[c], None) for c in case_ids if c in found]
 
     # --- letters --------------------------------------------------------------------------------------
 
@@ -336,22 +378,23 @@ class CaseRegister:
         self, *, key: str, case_id: str, round: int, kind: str, recipient_role: str, subject: str, body: str
     ) -> bool:
         """Store a letter once per key; its body names the citizen, so it is sealed with the case's key."""
-        data_key = await self._pool.fetchval("SELECT data_key FROM party_keys WHERE case_id = $1", case_id)
-        if data_key is None:
-            raise PartyErased(f"no data key for case {case_id}: its personal data was erased or never stored")
-        status = await self._pool.execute(
-            """
-            INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, sealed_body)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
-            """,
-            key,
-            case_id,
-            round,
-            kind,
-            recipient_role,
-            subject,
-            seal(data_key, body.encode(), context=f"letter:{key}"),
-        )
+        async with self._pool.acquire() as conn:
+            data_key = await self._key_for_writing(conn, case_id)
+            if data_key is None:
+                raise PartyErased(f"no data key for case {case_id}: its personal data was erased")
+            status = await conn.execute(
+                """
+                INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, sealed_body)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
+                """,
+                key,
+                case_id,
+                round,
+                kind,
+                recipient_role,
+                subject,
+                seal(data_key, body.encode(), context=f"letter:{key}"),
+            )
         return status.endswith(" 1")
 
     async def letter(self, key: str) -> StoredLetter | None:
@@ -381,28 +424,37 @@ class CaseRegister:
     # --- escalations, warnings, forwards -----------------------------------------------------------------
 
     async def append_escalation(self, case_id: str, entry: EscalationEntry) -> bool:
-        status = await self._pool.execute(
-            """
-            INSERT INTO escalations (key, case_id, route, actor, reason, automatic, occurred_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
-            """,
-            entry.key,
-            case_id,
-            entry.route.value,
-            entry.actor,
-            entry.reason,
-            entry.automatic,
-            entry.at,
-        )
+        """Append to the log once per key; the reason is sealed at insert, as the log is never updated."""
+        async with self._pool.acquire() as conn:
+            data_key = await self._key_for_writing(conn, case_id)
+            status = await conn.execute(
+                """
+                INSERT INTO escalations (key, case_id, route, actor, sealed_reason, automatic, occurred_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
+                """,
+                entry.key,
+                case_id,
+                entry.route.value,
+                entry.actor,
+                reasons.seal_text(data_key, entry.reason, context=reasons.escalation_context(entry.key)),
+                entry.automatic,
+                entry.at,
+            )
         return status.endswith(" 1")
 
     async def escalations_for(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's escalations, reasons unsealed ("[slettet]" once erased, also for a plain reason
+        logged before migration 009)."""
         rows = await self._pool.fetch(
-            "SELECT key, route, actor, reason, automatic, occurred_at, logged_at FROM escalations "
-            "WHERE case_id = $1 ORDER BY id",
+            """
+            SELECT e.key, e.route, e.actor, e.reason, e.sealed_reason, e.automatic, e.occurred_at, e.logged_at,
+                   k.data_key, x.case_id IS NOT NULL AS erased
+            FROM escalations e LEFT JOIN party_keys k USING (case_id) LEFT JOIN erasures x USING (case_id)
+            WHERE e.case_id = $1 ORDER BY e.id
+            """,
             case_id,
         )
-        return [dict(r) for r in rows]
+        return [_escalation(r) for r in rows]
 
     async def record_warning(self, case_id: str, entry: WarningEntry) -> bool:
         status = await self._pool.execute(
@@ -542,6 +594,17 @@ async def _write_facts(conn: asyncpg.Connection, facts: case_facts.CaseFacts) ->
                 for e in facts.events
             ],
         )
+
+
+def _escalation(row: asyncpg.Record) -> dict[str, Any]:
+    if row["sealed_reason"] is not None:
+        reason = reasons.open_text(row["data_key"], row["sealed_reason"], context=reasons.escalation_context(row["key"]))
+    elif row["reason"] is None or row["erased"]:
+        reason = reasons.ERASED
+    else:
+        reason = row["reason"]  # logged in plain text before migration 009
+    return {"key": row["key"], "route": row["route"], "actor": row["actor"], "reason": reason,
+            "automatic": row["automatic"], "occurred_at": row["occurred_at"], "logged_at": row["logged_at"]}
 
 
 def _stored_letter(row: asyncpg.Record) -> StoredLetter:

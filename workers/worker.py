@@ -15,6 +15,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.common import VersioningBehavior
 from temporalio.worker import Worker, WorkerDeploymentConfig, WorkerDeploymentVersion
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.case_register import CaseRegisterActivities
 from activities.channel import LetterChannel, OutboxFolder
@@ -30,6 +31,21 @@ from workflows.complaint import ComplaintWorkflow
 from workflows.digest import DailyDigestWorkflow
 
 log = structlog.get_logger("klagesag.worker")
+
+# Imported once per process, not again for every workflow the sandbox loads (docs/worker-memory.md).
+# Each is deterministic and keeps no state a workflow changes: `domain` is pure code on immutable models
+# (its only module-level state, calendar.py's lru_cache, memoises pure functions); the workflows use
+# `activities` and `store` only for the activity names and input models; the libraries are the ones those
+# import. The workflow modules (`workflows.*`) are not on the list: they are loaded afresh per run, so the
+# sandbox's checks (no clock, no random, no I/O) still apply to them.
+PASSTHROUGH_MODULES = ("domain", "activities", "store", "structlog", "asyncpg", "cryptography")
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox every worker and the replay tests use."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    )
 
 
 def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
@@ -64,6 +80,7 @@ def build_worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ComplaintWorkflow, DailyDigestWorkflow],
+        workflow_runner=workflow_runner(),
         activities=[*deadlines.all(), *case_register.all(), *digests.all()],
         activity_executor=ThreadPoolExecutor(4),
         interceptors=[ActivityLogContext()],

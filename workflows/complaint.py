@@ -33,24 +33,25 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_answers import IntakeQuestion
     from domain.case_record import CaseRecord
     from domain.errors import StepRefused
-    from domain.models import CaseState, CaseView, ComplaintFiling, FilingReceipt, HistoryEntry, Model, Step, StepResult
+    # The workflow's own input and result live in domain.models too: a pydantic model defined in this
+    # module would be built again (its whole validator tree) for every workflow the sandbox loads.
+    from domain.models import (
+        CaseState,
+        CaseView,
+        ComplaintFiling,
+        ComplaintOutcome,
+        ComplaintStart,
+        FilingReceipt,
+        HistoryEntry,
+        Model,
+        Step,
+        StepResult,
+    )
     from domain.steps import StepSpec
     from domain.vocabulary import PHASE_DANISH, CaseOutcome, DeadlineName, Phase
     from workers import metrics
     from workflows import effects, search_attributes as sa, timers
     from workflows.effects import QUICK
-
-
-class ComplaintStart(Model):
-    filing: ComplaintFiling
-    carried: CaseState | None = None  # set by continue-as-new
-
-
-class ComplaintOutcome(Model):
-    case_id: str
-    phase: Phase
-    outcome: CaseOutcome | None
-    rounds: int
 
 
 # The steps whose dates come from the calendar: which activity to ask, and the question, from the state.

@@ -17,7 +17,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from deploy.postgres import LocalPostgres, PostgresError
+from deploy.postgres import RELOCATED_ROOT, LocalPostgres, PostgresError
 from deploy.stack import run_stack
 from deploy.temporal import LocalTemporal, TemporalError
 
@@ -111,6 +111,31 @@ def test_postgres_failure_reports_log_tail(tmp_path: Path) -> None:
         pg.start(timeout=10)
     assert "postgres.log" in str(err.value)
     pg.stop()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+def test_postgres_as_root_opens_no_directory_above_the_data_dir(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    modes = {d: d.stat().st_mode for d in (private, *private.parents)}
+    pg = LocalPostgres(private / "pg", port=free_port())
+    pg.start()
+    try:
+        assert {d: d.stat().st_mode for d in modes} == modes  # no o+x added anywhere
+        assert pg.data_dir.is_symlink() and pg.cluster_dir.parent == RELOCATED_ROOT
+        assert (pg.data_dir / "PG_VERSION").exists() and pg.log_file.exists()
+    finally:
+        pg.stop()
+    cluster = pg.cluster_dir
+
+    # Once the temporary data dir is gone (pytest removes old runs), the next start removes its cluster.
+    pg.data_dir.unlink()
+    other = LocalPostgres(private / "other", port=free_port())
+    other.start()
+    try:
+        assert not cluster.exists() and other.cluster_dir.exists()
+    finally:
+        other.stop()
 
 
 # ---------------------------------------------------------------------------------------------- Temporal

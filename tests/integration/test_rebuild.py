@@ -6,7 +6,6 @@ new) and a closed (terminated) workflow."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from activities.channel import OutboxFolder
 from casework import operations
 from casework.rebuild import rebuild_read_model
 from deploy.temporal import LocalTemporal
+from store import reasons
 from store.register import CaseRegister
 from tests.conftest import free_port
 from tests.workflow.harness import complaint_fields
@@ -168,10 +168,19 @@ async def _visible(s: Stack, expected: set[str], terminated: str, continued: str
 async def _rows(database_url: str) -> dict[str, dict[str, Any]]:
     conn = await asyncpg.connect(database_url)
     try:
-        rows = await conn.fetch(f"SELECT {COLUMNS} FROM cases ORDER BY case_id")
+        rows = await conn.fetch(
+            f"SELECT {COLUMNS}, k.data_key FROM cases LEFT JOIN party_keys k USING (case_id) ORDER BY case_id"
+        )
     finally:
         await conn.close()
-    return {r["case_id"]: {**dict(r), "view": json.loads(r["view"])} for r in rows}
+    # The reasons are sealed with a fresh nonce at every write: compare them unsealed.
+    return {
+        r["case_id"]: {
+            **{k: v for k, v in dict(r).items() if k != "data_key"},
+            "view": reasons.opened_view(r["view"], r["data_key"]).model_dump(mode="json"),
+        }
+        for r in rows
+    }
 
 
 async def _sql(database_url: str, statement: str, *args: Any) -> str:

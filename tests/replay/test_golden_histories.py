@@ -10,6 +10,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from tests.conftest import DATA_CONVERTER
+from workers.worker import workflow_runner
 from workflows.complaint import ComplaintWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -22,7 +23,7 @@ def test_there_are_golden_histories_to_replay() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_golden_history_replays_without_nondeterminism(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=DATA_CONVERTER)
+    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=DATA_CONVERTER, workflow_runner=workflow_runner())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -32,6 +33,6 @@ async def test_a_changed_workflow_is_caught_by_replay() -> None:
     path = HISTORIES[0]
     tampered = path.read_text(encoding="utf-8").replace('"intake_deadlines"', '"renamed_activity"')
     history = WorkflowHistory.from_json("tampered", tampered)
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=DATA_CONVERTER)
+    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=DATA_CONVERTER, workflow_runner=workflow_runner())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None

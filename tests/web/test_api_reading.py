@@ -124,11 +124,18 @@ async def test_erasure_after_the_retention_period(
     await case.settled()
     clock.advance(days=harness.settings.retention_days + 1)
     leder = await login(api, "leder")
+    shown = (await api.get(f"/api/v1/cases/{case.id}", headers=leder)).json()
+    assert "Borgeren trak klagen" in [entry["reason"] for entry in shown["history"]]
     erased = await api.post(f"/api/v1/cases/{case.id}/erase", json={"reason": "Opbevaringsperioden er udløbet"}, headers=leder)
     assert erased.status_code == 200, erased.text
     assert erased.json() == {"case_id": case.id, "erased": True, "already_erased": False}
     party = await api.get(f"/api/v1/cases/{case.id}/party", headers=leder)
     assert party.status_code == 410
+    # The caseworkers' reasons were sealed with the same key: the case reads on, its reasons "[slettet]".
+    after = await api.get(f"/api/v1/cases/{case.id}", headers=leder)
+    assert after.status_code == 200, after.text
+    assert len(after.json()["history"]) == len(shown["history"])
+    assert {entry["reason"] for entry in after.json()["history"]} == {"[slettet]"}
 
 
 async def test_the_frist_calculator_explains_and_refuses_impossible_dates(api: httpx.AsyncClient) -> None:

@@ -107,3 +107,22 @@ async def _access_purposes(harness: Harness, case_id: str) -> set[str]:
         return {r["purpose"] for r in await connection.fetch("SELECT purpose FROM access_log WHERE case_id = $1", case_id)}
     finally:
         await connection.close()
+
+
+async def test_an_erased_case_page_shows_the_reasons_as_erased(harness: Harness, logged_in):
+    from datetime import timedelta
+
+    case = await harness.file(**OWNER)
+    await case.step("withdraw", reason="Borgeren er indlagt og trækker klagen")
+    await case.settled()
+    client = await logged_in("leder")
+    assert "Borgeren er indlagt" in (await client.get(f"/sager/{case.id}")).text
+    later = await harness.now() + timedelta(days=harness.settings.retention_days + 1)
+    await operations.erase_personal_data(
+        harness.register, harness.settings, case.id, actor="dpo", reason="Opbevaringsperioden er udløbet", now=later
+    )
+
+    page = await client.get(f"/sager/{case.id}")
+
+    assert page.status_code == 200
+    assert "Borgeren er indlagt" not in page.text and "[slettet]" in page.text

@@ -86,6 +86,7 @@ async def test_the_escalation_log_cannot_be_changed_or_deleted(harness: Harness,
             await conn.execute("UPDATE escalations SET reason = 'changed'")
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await conn.execute("DELETE FROM escalations")
-        assert await conn.fetchval("SELECT reason FROM escalations") == "Serviceniveau"
+        assert await conn.fetchval("SELECT count(*) FROM escalations") == 1
     finally:
         await conn.close()
+    assert [e["reason"] for e in await harness.register.escalations_for(case.id)] == ["Serviceniveau"]
