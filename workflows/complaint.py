@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
         StepResult,
     )
     from domain.steps import StepSpec
-    from domain.vocabulary import PHASE_DANISH, CaseOutcome, DeadlineName, Phase
+    from domain.vocabulary import PHASE_DANISH, DeadlineName, Phase
     from workers import metrics
     from workflows import effects, search_attributes as sa, timers
     from workflows.effects import QUICK
