@@ -43,3 +43,17 @@ def repeated_remand(remand_count: int) -> str:
         f"Sagen er hjemvist {remand_count} gange. Borgerens behov venter, mens sagen går i "
         "ring (docs/legal-reference.md §2.5, SEED 003)."
     )
+
+
+def servicemaal_soon(due: date) -> str:
+    return (
+        f"Formalitetsklagen skal helst besvares senest {due.isoformat()} (kommunens servicemål, R70). "
+        "Ellers får borgeren automatisk besked om, at svaret bliver forsinket."
+    )
+
+
+def servicemaal_passed(due: date) -> str:
+    return (
+        f"Servicemålet for svaret på formalitetsklagen ({due.isoformat()}) er passeret; borgeren har fået "
+        "besked. Svar inden for rimelig tid (god forvaltningsskik, R68)."
+    )

@@ -29,7 +29,7 @@ log = structlog.get_logger("klagesag.worker")
 def build_worker(
     client: Client, register: CaseRegister, settings: Settings, *, channel: LetterChannel | None = None
 ) -> Worker:
-    deadlines = DeadlineActivities(settings.calendar_profile)
+    deadlines = DeadlineActivities(settings.calendar_profile, settings.servicemaal_working_days)
     case_register = CaseRegisterActivities(register, channel or OutboxFolder(settings.outbox_dir))
     digests = DigestActivities(register, settings.outbox_dir)
     return Worker(

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import StepRefused
     from domain.models import CaseState, CaseView, ComplaintFiling, FilingReceipt, HistoryEntry, Model, Step, StepResult
     from domain.steps import StepSpec
+    from domain.models import TimedDeadline
     from domain.vocabulary import PHASE_DANISH, CaseOutcome, DeadlineName, Phase
     from workflows import effects, search_attributes as sa, timers
     from workflows.effects import QUICK
@@ -59,6 +60,8 @@ CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, dat
     "fuldmagt-received": (DeadlineActivities.standing_confirmed, transitions.moment),
     "new-decision": (DeadlineActivities.new_decision_deadlines, transitions.moment),
     "complaint-received": (DeadlineActivities.received_deadlines, transitions.complaint_received_question),
+    "klagepunkt-added": (DeadlineActivities.servicemaal_started, transitions.moment),
+    "formal-escalated": (DeadlineActivities.servicemaal_started, transitions.moment),
 }
 
 # What each step does to the case, by the step's name in domain/steps.py.
@@ -74,7 +77,15 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "withdraw": transitions.withdraw,
     "assign": transitions.assign,
     "escalate": transitions.escalate,
+    "klagepunkt-added": transitions.klagepunkt_added,
+    "klagepunkt-decided": transitions.klagepunkt_decided,
+    "formal-answer": transitions.formal_answered,
+    "formal-escalated": transitions.formal_escalated,
 }
+
+# Added with the formal track (docs/legal-reference.md §2.9): a complaint with formal klagepunkter gets a
+# formal track at intake. A formalitetsklage filed before went down the genvurdering path and replays so.
+PATCH_FORMAL_TRACK = "formal-track"
 
 
 @workflow.defn(failure_exception_types=[StepRefused])
@@ -100,7 +111,8 @@ class ComplaintWorkflow:
                 answer = await workflow.execute_activity_method(
                     DeadlineActivities.intake_deadlines, IntakeQuestion(filing=self._state.filing), **QUICK
                 )
-                transitions.intake(self._record, answer)
+                formal_track = self._state.filing.has_formal_points and workflow.patched(PATCH_FORMAL_TRACK)
+                transitions.intake(self._record, answer, formal_track=formal_track)
         while not self._archived:
             await self._perform_pending()
             if self._state.round != self._run_round:
@@ -271,7 +283,7 @@ class ComplaintWorkflow:
             last_step_at=s.last_step_at,
             next_deadline_at=next_deadline[1] if next_deadline else None,
             next_deadline_kind=next_deadline[0] if next_deadline else None,
-            deadlines=s.deadlines,
+            deadlines=self._deadlines(),
             history=s.history,
             letters=[letter.key for letter in s.letters],
             escalations=s.escalations,
@@ -280,7 +292,23 @@ class ComplaintWorkflow:
             version=s.version,
             unit=s.unit,
             assignee=s.assignee,
+            klagepunkter=s.points,
+            klaget_til=s.filing.klaget_til,
+            unit_complained_about=s.filing.unit_complained_about,
+            law=s.filing.law,
+            paragraph=s.filing.paragraph,
+            formal_stage=s.formal.stage if s.formal else None,
+            formal_level=s.formal.level if s.formal else None,
+            retsstilling=s.formal.retsstilling if s.formal else None,
         )
+
+    def _deadlines(self) -> dict[DeadlineName, TimedDeadline]:
+        """The running deadlines, with the formal track's servicemål while its answer is awaited."""
+        s = self._state
+        servicemaal = s.formal.answer_due if s.formal is not None and s.formal_open else None
+        if servicemaal is None or s.phase.is_terminal:
+            return s.deadlines
+        return {**s.deadlines, DeadlineName.SERVICEMAAL: servicemaal}
 
     def _next_deadline(self) -> tuple[DeadlineName, datetime] | None:
         s = self._state
@@ -289,6 +317,8 @@ class ComplaintWorkflow:
             Phase.AKTINDSIGT: DeadlineName.AKTINDSIGT,
             Phase.KLAGEFRIST: DeadlineName.KLAGEFRIST,
         }.get(s.phase)
-        if name is None or name not in s.deadlines:
-            return None
-        return name, s.deadlines[name].ends_at
+        candidates = [(name, s.deadlines[name].ends_at)] if name is not None and name in s.deadlines else []
+        deadlines = self._deadlines()
+        if DeadlineName.SERVICEMAAL in deadlines and s.standing_confirmed:
+            candidates.append((DeadlineName.SERVICEMAAL, deadlines[DeadlineName.SERVICEMAAL].ends_at))
+        return min(candidates, key=lambda c: c[1]) if candidates else None

@@ -74,7 +74,7 @@ def test_every_step_but_escalation_is_refused_in_a_closed_case() -> None:
 def test_allowed_steps_are_exactly_those_the_rules_let_through() -> None:
     state = a_case(Phase.GENVURDERING)
     offered = {spec.name for spec in steps.allowed_steps(state, NOW)}
-    assert offered == {"aktindsigt-requested", "genvurdering", "withdraw", "assign", "escalate"}
+    assert offered == {"aktindsigt-requested", "genvurdering", "withdraw", "assign", "escalate", "klagepunkt-added"}
     assert {spec.name for spec in steps.allowed_steps(a_case(Phase.FORWARDED), NOW)} == {
         "ankestyrelsen-received",
         "withdraw",
