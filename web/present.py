@@ -16,6 +16,7 @@ DEADLINE_DANISH = {
     "klagefrist": "Klagefristen udløber",
     "genvurdering": "Genvurdering",
     "aktindsigt": "Svar på aktindsigt",
+    "servicemaal": "Servicemål for svar på klagen over sagsbehandlingen",
 }
 
 URGENCY_DANISH = {"overdue": "Fristen er overskredet", "soon": "Fristen er tæt på", "ok": ""}
