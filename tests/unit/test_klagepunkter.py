@@ -62,7 +62,7 @@ GENVURDERING = TimedDeadline(
     [
         ("serviceloven § 83", (Law.SERVICELOVEN, "83")),
         ("SEL § 42 stk. 1", (Law.SERVICELOVEN, "42")),
-        ("servicelovens §100", (Law.SERVICELOVEN, "100")),
+        ("servicelovens §§ 100", (Law.SERVICELOVEN, "100")),
         ("rsl § 3 a", (Law.RETSSIKKERHEDSLOVEN, "3 a")),
         ("Lov om aktiv socialpolitik § 81", (Law.AKTIVLOVEN, "81")),
         ("pensionsloven", (Law.PENSIONSLOVEN, None)),
