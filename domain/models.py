@@ -93,6 +93,7 @@ class Klagepunkt(Model):
     # The udfald at the kommune (§4.1): a formal point's answer, a realitet point's genvurdering.
     outcome: PointOutcome | None = None
     decided_by: FormalLevel | None = None  # formal points: who gave the outcome
+    decided_cycle: int | None = None  # formal points: in which servicemål cycle of the formal track
     klageinstans_outcome: AnkestyrelsenOutcome | None = None  # realitet points: Ankestyrelsen's (R30, R32)
 
     @property
@@ -268,7 +269,8 @@ class FormalTrack(Model):
     level: FormalLevel = FormalLevel.FORVALTNING
     answer_due: TimedDeadline | None = None  # the servicemål of this level (R70, policy)
     servicemaal_days: int | None = None  # the servicemål in arbejdsdage, as the letters say it
-    cycle: int = 1  # one per servicemål started: keys its warnings
+    cycle: int = 1  # one per level taking the complaint (and its servicemål): keys its warnings
+    covers: list[int] = []  # the formal points this level answers (all at an escalation; new ones otherwise)
     opened_at: datetime | None = None
     answered_at: datetime | None = None
     retsstilling: Retsstilling | None = None

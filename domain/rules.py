@@ -312,6 +312,7 @@ def check_klagepunkt_decided(state: CaseState, step: KlagepunktDecided) -> None:
     unchanged = (
         point.outcome == PointOutcome(step.outcome.value)
         and point.decided_by == state.formal.level
+        and point.decided_cycle == state.formal.cycle
         and step.category in (None, point.category)
     )
     if unchanged:
@@ -319,9 +320,16 @@ def check_klagepunkt_decided(state: CaseState, step: KlagepunktDecided) -> None:
 
 
 def pending_formal_points(state: CaseState) -> list[Klagepunkt]:
-    """The formal points the level now answering has not decided yet."""
-    level = state.formal.level if state.formal is not None else None
-    return [p for p in state.points if p.is_formal and (p.outcome is None or p.decided_by != level)]
+    """The formal points the level now answering has to decide and has not yet: after an escalation every
+    formal point, otherwise the points not answered before."""
+    formal = state.formal
+    if formal is None:
+        return []
+    return [
+        p
+        for p in state.points
+        if p.is_formal and p.number in formal.covers and (p.outcome is None or p.decided_cycle != formal.cycle)
+    ]
 
 
 def check_formal_answered(state: CaseState, step: FormalAnswered) -> None:

@@ -95,6 +95,7 @@ def intake(record: CaseRecord, answer: IntakeDeadlines, *, formal_track: bool = 
             answer_due=answer.servicemaal,
             servicemaal_days=answer.servicemaal_days,
             opened_at=record.now(),
+            covers=[p.number for p in s.klagepunkter if p.is_formal],
         )
         if not s.filing.has_realitet_points:
             _formal_intake(record, answer)
@@ -472,7 +473,10 @@ def klagepunkt_added(record: CaseRecord, step: KlagepunktAdded, started: Service
     details = {"point": str(point.number), "track": point.track.value, "source": point.source.value}
     if point.category is not None:
         details["category"] = point.category.value
-    if point.is_formal and not s.formal_open:
+    if point.is_formal and s.formal is not None and s.formal_open:
+        s.formal = s.formal.model_copy(update={"covers": [*s.formal.covers, point.number]})
+    elif point.is_formal:
+        # The new point goes to the forvaltning first, with a servicemål of its own (§2.9 F1).
         s.formal = FormalTrack(
             stage=FormalStage.FIRST_LEVEL,
             answer_due=started.answer_due,
@@ -480,6 +484,7 @@ def klagepunkt_added(record: CaseRecord, step: KlagepunktAdded, started: Service
             cycle=s.formal.cycle + 1 if s.formal is not None else 1,
             opened_at=record.now(),
             retsstilling=s.formal.retsstilling if s.formal is not None else None,
+            covers=[point.number],
         )
         details["servicemaal"] = started.answer_due.deadline.due.isoformat()
     record.record("klagepunkt-added", step, s.phase, **details)
@@ -496,6 +501,7 @@ def klagepunkt_decided(record: CaseRecord, step: KlagepunktDecided) -> None:
         update={
             "outcome": PointOutcome(step.outcome.value),
             "decided_by": formal.level,
+            "decided_cycle": formal.cycle,
             "category": step.category or point.category,
         }
     )
@@ -518,7 +524,8 @@ def formal_answered(record: CaseRecord, step: FormalAnswered) -> None:
             "retsstilling": step.retsstilling or formal.retsstilling,
         }
     )
-    record.letter(LetterKind.FORMALITET_SVAR, reason=step.reason)
+    answered = [point_fact(p) for p in s.points if p.number in formal.covers]
+    record.letter(LetterKind.FORMALITET_SVAR, reason=step.reason, points=answered)
     phase_after = s.phase
     if s.phase in FORMAL_PHASES:
         phase_after = Phase.CLOSED
@@ -545,6 +552,7 @@ def formal_escalated(record: CaseRecord, step: FormalEscalated, started: Service
         cycle=formal.cycle + 1,
         opened_at=record.now(),
         retsstilling=formal.retsstilling,
+        covers=[p.number for p in s.points if p.is_formal],  # the whole formal complaint, judged again
     )
     phase_after = s.phase
     if s.phase in FORMAL_PHASES or s.phase == Phase.CLOSED:

@@ -153,7 +153,7 @@ def formal_case(phase: Phase = Phase.FORMAL_FIRST_LEVEL, **track: Any) -> CaseSt
     state.klagepunkter = [
         p.model_copy(update={"category": FormalCategory.SAGSBEHANDLINGSTID}) for p in state.filing.initial_points()
     ]
-    values: dict[str, Any] = dict(stage=FormalStage.FIRST_LEVEL, answer_due=SERVICEMAAL, servicemaal_days=8)
+    values: dict[str, Any] = dict(stage=FormalStage.FIRST_LEVEL, answer_due=SERVICEMAAL, servicemaal_days=8, covers=[1])
     values.update(track)
     from domain.models import FormalTrack
 
@@ -195,7 +195,9 @@ def test_a_realitet_point_cannot_be_decided_by_a_formal_step() -> None:
 def test_deciding_a_point_again_the_same_way_changes_nothing_and_is_refused() -> None:
     state = formal_case()
     state.klagepunkter = [
-        state.klagepunkter[0].model_copy(update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING})
+        state.klagepunkter[0].model_copy(
+            update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING, "decided_cycle": 1}
+        )
     ]
     with pytest.raises(StepRefused, match="nothing to change"):
         rules.check_klagepunkt_decided(state, step(KlagepunktDecided, point=1, outcome=FormalOutcome.KRITIK))
@@ -203,9 +205,11 @@ def test_deciding_a_point_again_the_same_way_changes_nothing_and_is_refused() ->
 
 
 def test_the_second_level_decides_every_point_again() -> None:
-    state = formal_case(stage=FormalStage.ESCALATED, level=FormalLevel.BORGMESTER)
+    state = formal_case(stage=FormalStage.ESCALATED, level=FormalLevel.BORGMESTER, cycle=2)
     state.klagepunkter = [
-        state.klagepunkter[0].model_copy(update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING})
+        state.klagepunkter[0].model_copy(
+            update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING, "decided_cycle": 1}
+        )
     ]
     assert [p.number for p in rules.pending_formal_points(state)] == [1]
     with pytest.raises(StepRefused, match="point\\(s\\) 1"):
@@ -213,7 +217,7 @@ def test_the_second_level_decides_every_point_again() -> None:
 
 
 def test_only_the_borgerraadgiver_judges_the_retsstilling() -> None:
-    decided = {"outcome": PointOutcome.IKKE_MEDHOLD}
+    decided = {"outcome": PointOutcome.IKKE_MEDHOLD, "decided_cycle": 1}
     forvaltning = formal_case()
     forvaltning.klagepunkter = [forvaltning.klagepunkter[0].model_copy(update={**decided, "decided_by": FormalLevel.FORVALTNING})]
     with pytest.raises(StepRefused, match="Only the borgerrådgiver"):
@@ -294,7 +298,11 @@ def test_fuldt_medhold_leaves_a_mixed_case_open_for_its_formal_points() -> None:
 
 def test_the_formal_answer_closes_a_case_whose_realitet_track_has_ended() -> None:
     state = formal_case()
-    state.klagepunkter = [state.klagepunkter[0].model_copy(update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING})]
+    state.klagepunkter = [
+        state.klagepunkter[0].model_copy(
+            update={"outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.FORVALTNING, "decided_cycle": 1}
+        )
+    ]
     record = a_record(state)
     transitions.formal_answered(record, step(FormalAnswered))
     assert (state.phase, state.outcome, state.final_decision_at) == (Phase.CLOSED, CaseOutcome.BESVARET, NOW)
@@ -337,3 +345,23 @@ def test_the_servicemaal_counts_arbejdsdage_from_the_day_after_receipt() -> None
     # Received Wednesday 16 April 2025: skærtorsdag, langfredag, the weekend and 2. påskedag do not count,
     # so the 8 arbejdsdage are 22-25 and 28-30 April and 1 May (not a helligdag, R57).
     assert servicemaal_due(date(2025, 4, 16), 8).due == date(2025, 5, 1)
+
+
+def test_a_point_added_to_an_answered_track_is_answered_alone_by_the_forvaltning() -> None:
+    state = formal_case(Phase.GENVURDERING, stage=FormalStage.CONCLUDED, level=FormalLevel.BORGERRAADGIVER, cycle=2)
+    state.klagepunkter = [
+        *state.filing.initial_points(),
+        state.klagepunkter[0].model_copy(
+            update={"number": 2, "outcome": PointOutcome.KRITIK, "decided_by": FormalLevel.BORGERRAADGIVER, "decided_cycle": 2}
+        ),
+    ]
+    state.filing = state.filing.model_copy(update={"kind": ComplaintKind.REALITET})
+    record = a_record(state)
+    started = ServicemaalStarted(started=date(2025, 6, 2), answer_due=SERVICEMAAL, working_days=8)
+    added = step(KlagepunktAdded, track=ComplaintKind.FORMALITET, category=FormalCategory.OPTRAEDEN, source=PointSource.APPEAL)
+    transitions.klagepunkt_added(record, added, started)
+    assert state.formal is not None
+    assert (state.formal.stage, state.formal.level, state.formal.cycle, state.formal.covers) == (
+        FormalStage.FIRST_LEVEL, FormalLevel.FORVALTNING, 3, [3],
+    )  # fmt: skip
+    assert [p.number for p in rules.pending_formal_points(state)] == [3]
