@@ -19,6 +19,8 @@ from domain.calendar_answers import (
     AktindsigtClosed,
     AktindsigtCloseQuestion,
     AktindsigtOpened,
+    ExtensionAnswer,
+    ExtensionQuestion,
     IntakeDeadlines,
     IntakeQuestion,
     Moment,
@@ -184,6 +186,11 @@ class DeadlineActivities:
 
     @activity.defn
     @final_on_calendar_error
+    async def genvurdering_extension(self, question: ExtensionQuestion) -> ExtensionAnswer:
+        return ExtensionAnswer(expected=timed(deadlines.genvurdering_expected(question.expected, question.legal_due)))
+
+    @activity.defn
+    @final_on_calendar_error
     async def new_decision_deadlines(self, question: Moment) -> NewDecisionDeadlines:
         # The new decision is sent by Digital Post the day it is made: received the same day (R7).
         received = local_date(question.at)
@@ -200,4 +207,5 @@ class DeadlineActivities:
             self.standing_confirmed,
             self.new_decision_deadlines,
             self.servicemaal_started,
+            self.genvurdering_extension,
         ]

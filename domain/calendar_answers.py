@@ -81,3 +81,14 @@ class AktindsigtCloseQuestion(Model):
 class StandingConfirmed(Model):
     confirmed: date
     genvurdering: TimedDeadline
+
+
+class ExtensionQuestion(Model):
+    """The expected date an extension notice gives, and the legal genvurdering deadline it extends."""
+
+    expected: date
+    legal_due: date
+
+
+class ExtensionAnswer(Model):
+    expected: TimedDeadline

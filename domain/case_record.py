@@ -77,6 +77,7 @@ class CaseRecord:
         n = 1 + sum(1 for letter in s.letters if letter.kind == kind and letter.round == s.round)
         genvurdering = s.deadlines.get(DeadlineName.GENVURDERING)
         klagefrist = s.deadlines.get(DeadlineName.KLAGEFRIST)
+        promised = s.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
         base: dict[str, object] = dict(
             case_id=s.case_id,
             round=s.round,
@@ -85,6 +86,7 @@ class CaseRecord:
             area=s.filing.area,
             complaint_received=s.complaint_received or s.filing.received,
             genvurdering_due=genvurdering.deadline.due if genvurdering else None,
+            genvurdering_expected=promised.deadline.due if promised else None,
             # Only a running klagefrist belongs in a letter; after the complaint arrived it is history.
             klagefrist=klagefrist.deadline.due if klagefrist and s.phase == Phase.KLAGEFRIST else None,
             journal_number=s.journal_number,

@@ -74,6 +74,7 @@ class DeadlineKind(StrEnum):
     AKTINDSIGT_ANSWER_DUE = "aktindsigt_answer_due"  # FVL § 16 stk. 2, OFL § 36
     GENVURDERING_DUE = "genvurdering_due"  # rsl § 66
     SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
+    GENVURDERING_EXPECTED = "genvurdering_expected"  # the date an N7 extension notice promised (R4)
 
 
 class Deadline(BaseModel):
@@ -230,6 +231,20 @@ def servicemaal_due(received: date, working_days: int) -> Deadline:
             f"+ {working_days} arbejdsdage = {danish_date(due)} (kommunens servicemål, R70)",
             "Der er ingen lovbestemt frist for svaret, men borgeren har krav på et svar inden for rimelig tid "
             "(R68, R69). Kan vi ikke svare inden servicemålet, får borgeren besked.",
+        ],
+    )
+
+
+def genvurdering_expected(expected: date, legal_due: date) -> Deadline:
+    """The date an extension notice (N7) promises the genvurdering by (retssikkerhedsbekendtgørelsen § 12
+    stk. 2, R4). It does not move the legal 4 weeks; it is the date the citizen was given."""
+    return Deadline(
+        kind=DeadlineKind.GENVURDERING_EXPECTED,
+        due=expected,
+        explanation=[
+            f"Genvurderingen skulle efter 4 uger være færdig {danish_date(legal_due)} (rsl § 66; R3, R4)",
+            f"Borgeren har fået besked om forlængelse med grund og forventet dato: {danish_date(expected)} "
+            "(retssikkerhedsbekendtgørelsen § 12 stk. 2, R4)",
         ],
     )
 

@@ -81,6 +81,7 @@ class LetterFacts(_Frozen):
     area: str  # lovområde and paragraph, e.g. "serviceloven § 83"
     complaint_received: date
     genvurdering_due: date | None = None
+    genvurdering_expected: date | None = None  # the date an extension notice (N7) gave
     klagefrist: date | None = None  # the concrete new klagefrist (new decision; after aktindsigt)
     aktindsigt_requested: date | None = None
     aktindsigt_answer_due: date | None = None
@@ -526,9 +527,13 @@ def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
     # R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): when the 4 weeks cannot be kept, the citizen is told.
     _need(f, LetterKind.GENVURDERING_FORSINKET, "genvurdering_due")
     assert f.genvurdering_due is not None
+    promised = f.genvurdering_expected or f.genvurdering_due
     return f"Vi er forsinket med din klage – sag {f.case_id}", [
         _p(
             f"Vi skulle have vurderet {_decision(f)} igen senest {dansk_dato(f.genvurdering_due)}.",
+            f"Vi skrev til dig, at vi ville være færdige senest {dansk_dato(promised)}."
+            if f.genvurdering_expected
+            else "",
             "Det har vi ikke nået, og det beklager vi.",
         ),
         _p(
@@ -537,6 +542,27 @@ def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
             "Får du ikke fuldt medhold, sender vi klagen videre til Ankestyrelsen som lovet.",
         ),
         _p("Vores leder har fået besked om forsinkelsen."),
+    ]
+
+
+def _genvurdering_forlaenget(f: LetterFacts, r: Recipient) -> _Parts:
+    # N7, R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): before the 4 weeks pass, the reason and the
+    # expected date.
+    _need(f, LetterKind.GENVURDERING_FORLAENGET, "genvurdering_due", "genvurdering_expected", "reason")
+    assert f.genvurdering_due is not None and f.genvurdering_expected is not None
+    return f"Vi skal bruge mere tid på din klage – sag {f.case_id}", [
+        _p(
+            f"Vi skal vurdere {_decision(f)} igen. Det kaldes genvurdering.",
+            f"Normalt skal vi være færdige inden for 4 uger, altså senest {dansk_dato(f.genvurdering_due)}.",
+            "Det kan vi ikke nå.",
+        ),
+        _p(f"Det er grunden: {f.reason}"),
+        _p(
+            f"Vi forventer at være færdige senest {dansk_dato(f.genvurdering_expected)}.",
+            "Får du ikke fuldt medhold, sender vi klagen videre til Ankestyrelsen, når vi er færdige.",
+            "Du mister ingen rettigheder, fordi det tager længere tid.",
+            "Har du oplysninger, der kan hjælpe, må du gerne sende dem til os.",
+        ),
     ]
 
 
@@ -739,6 +765,7 @@ _RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
     LetterKind.ANKESTYRELSEN_EFFEKTUERING: _ankestyrelsen_effektuering,
     LetterKind.TILBAGETRAEKNING: _tilbagetraekning,
     LetterKind.GENVURDERING_FORSINKET: _genvurdering_forsinket,
+    LetterKind.GENVURDERING_FORLAENGET: _genvurdering_forlaenget,
     LetterKind.KVITTERING_FORMALITET: _kvittering_formalitet,
     LetterKind.KLAGEPUNKT_MODTAGET: _klagepunkt_modtaget,
     LetterKind.FORMALITET_FORSINKET: _formalitet_forsinket,

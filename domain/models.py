@@ -214,6 +214,13 @@ class CaseAssigned(Step):
     assignee: str | None = None
 
 
+class GenvurderingExtended(Step):
+    """N7: the genvurdering cannot be done within the 4 weeks; the reason is the step's reason, and the
+    citizen is given the expected date (R4)."""
+
+    expected: date
+
+
 class KlagepunktAdded(Step):
     """A klagepunkt added to the open case: split out of the complaint, brought by a returning
     complainant (§7), or a behaviour complaint raised inside an appeal (SEED 001)."""

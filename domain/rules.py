@@ -19,6 +19,7 @@ from domain.models import (
     EscalationRequested,
     FormalAnswered,
     FormalEscalated,
+    GenvurderingExtended,
     KlagepunktAdded,
     KlagepunktDecided,
     Klagepunkt,
@@ -26,6 +27,7 @@ from domain.models import (
 )
 from domain.vocabulary import (
     PHASE_DANISH,
+    DeadlineName,
     AnkestyrelsenOutcome,
     ComplaintKind,
     EscalationRoute,
@@ -115,6 +117,30 @@ def check_genvurdering(state: CaseState) -> None:
             "(FVL § 9). Register 'aktindsigt-answered' first."
         )
     require_phase(state, "genvurdering", Phase.GENVURDERING)
+
+
+def check_genvurdering_extended(state: CaseState, step: GenvurderingExtended, now: datetime) -> None:
+    """N7 (retssikkerhedsbekendtgørelsen § 12 stk. 2, R4): before the 4 weeks pass, with the reason and the
+    expected date; once given, a later date is a new notice with a new reason."""
+    require_phase(state, "genvurdering-extended", Phase.GENVURDERING)
+    legal = state.deadlines.get(DeadlineName.GENVURDERING)
+    if legal is None:
+        raise StepRefused("No genvurdering deadline runs on this case; there is nothing to extend.")
+    promised = state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    running = promised if promised is not None and promised.ends_at > legal.ends_at else legal
+    if now > running.ends_at:
+        raise StepRefused(
+            f"The genvurdering deadline ({running.deadline.due.isoformat()}) has passed: an extension notice must "
+            "go before it (R4). The citizen was told of the delay; do the genvurdering now."
+        )
+    floor = max(legal.deadline.due, promised.deadline.due) if promised else legal.deadline.due
+    if step.expected <= floor:
+        raise StepRefused(
+            f"The expected date must come after {floor.isoformat()}"
+            + (" (the date already given)" if promised and promised.deadline.due >= legal.deadline.due else
+               ", the genvurdering deadline: until then no notice is needed")
+            + "; give --expected YYYY-MM-DD (R4)."
+        )
 
 
 def check_ankestyrelsen_received(state: CaseState, step: AnkestyrelsenReceived) -> None:

@@ -29,6 +29,7 @@ from domain.models import (
     FormalEscalated,
     FuldmagtReceived,
     GenvurderingDone,
+    GenvurderingExtended,
     KlagepunktAdded,
     KlagepunktDecided,
     NewDecisionMade,
@@ -77,6 +78,7 @@ class Field:
     choices: type[StrEnum] | None = None
     required: bool = True
     example: str = "00-000000"  # a valid value of a field without choices (the probe of allowed_steps)
+    input_type: str = "text"  # the form's input type for a field without choices ("date")
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,17 @@ STEPS: tuple[StepSpec, ...] = (
         help="the kommune's genvurdering: fuldt medhold closes the case, otherwise it goes to Ankestyrelsen (rsl § 66)",
         label_da="Genvurdering",
         fields=(Field("result", "--result", "the genvurdering's result", "Resultat", GenvurderingResult),),
+    ),
+    StepSpec(
+        name="genvurdering-extended",
+        update="genvurdering_extended",
+        model=GenvurderingExtended,
+        rule=rules.check_genvurdering_extended,
+        help="tell the citizen, before the 4 weeks pass, why the genvurdering takes longer and when it is "
+        "expected (N7, R4); the reason is the letter's reason",
+        label_da="Forlæng genvurderingen (brev til borgeren)",
+        fields=(Field("expected", "--expected", "the expected date, YYYY-MM-DD", "Forventet færdig",
+                      example="2099-12-31", input_type="date"),),
     ),
     StepSpec(
         name="ankestyrelsen-received",
@@ -307,6 +320,7 @@ _OFFERED_IN: dict[str, frozenset[Phase]] = {
     "aktindsigt-answered": frozenset({Phase.AKTINDSIGT}),
     "fuldmagt-received": frozenset({Phase.AWAITING_STANDING}),
     "genvurdering": frozenset({Phase.GENVURDERING}),
+    "genvurdering-extended": frozenset({Phase.GENVURDERING}),
     "ankestyrelsen-received": frozenset({Phase.FORWARDED}),
     "ankestyrelsen-outcome": frozenset({Phase.AT_ANKESTYRELSEN}),
     "new-decision": frozenset({Phase.GENBEHANDLING}),

@@ -15,6 +15,8 @@ from domain.calendar_answers import (
     AktindsigtClosed,
     AktindsigtCloseQuestion,
     AktindsigtOpened,
+    ExtensionAnswer,
+    ExtensionQuestion,
     IntakeDeadlines,
     Moment,
     NewDecisionDeadlines,
@@ -42,6 +44,7 @@ from domain.models import (
     ForwardEntry,
     FuldmagtReceived,
     GenvurderingDone,
+    GenvurderingExtended,
     Klagepunkt,
     KlagepunktAdded,
     KlagepunktDecided,
@@ -190,7 +193,7 @@ def aktindsigt_requested(record: CaseRecord, step: AktindsigtRequested, opened: 
     )
 
 
-def aktindsigt_answered_question(state: CaseState, now: datetime) -> AktindsigtCloseQuestion:
+def aktindsigt_answered_question(state: CaseState, now: datetime, step: Step) -> AktindsigtCloseQuestion:
     return AktindsigtCloseQuestion(
         at=now,
         request=pending_aktindsigt(state),
@@ -274,6 +277,19 @@ def genvurdering(record: CaseRecord, step: GenvurderingDone) -> None:
     record.record("genvurdering", step, Phase.FORWARDED, result=step.result.value)
 
 
+def genvurdering_extension_question(state: CaseState, now: datetime, step: GenvurderingExtended) -> ExtensionQuestion:
+    return ExtensionQuestion(expected=step.expected, legal_due=genvurdering_due(state))
+
+
+def genvurdering_extended(record: CaseRecord, step: GenvurderingExtended, answer: ExtensionAnswer) -> None:
+    """N7: the citizen is told why the genvurdering takes longer and when it is expected (R4). The legal
+    4 weeks stay; the breach is judged against the date the citizen was given."""
+    s = record.state
+    s.deadlines[DeadlineName.GENVURDERING_FORVENTET] = answer.expected
+    record.letter(LetterKind.GENVURDERING_FORLAENGET, reason=step.reason, genvurdering_expected=step.expected)
+    record.record("genvurdering-extended", step, s.phase, expected=step.expected.isoformat())
+
+
 # --- Ankestyrelsen -----------------------------------------------------------------------------------------
 
 
@@ -325,7 +341,7 @@ def new_decision(record: CaseRecord, step: NewDecisionMade, decided: NewDecision
     record.record("new-decision", step, Phase.KLAGEFRIST, result=step.result.value, klagefrist=due.isoformat())
 
 
-def complaint_received_question(state: CaseState, now: datetime) -> ReceivedQuestion:
+def complaint_received_question(state: CaseState, now: datetime, step: Step) -> ReceivedQuestion:
     return ReceivedQuestion(at=now, klagefrist=state.deadlines[DeadlineName.KLAGEFRIST])
 
 
@@ -394,6 +410,13 @@ def genvurdering_due(state: CaseState) -> date:
     return state.deadlines[DeadlineName.GENVURDERING].deadline.due
 
 
+def genvurdering_breach_at(state: CaseState) -> datetime:
+    """When the genvurdering is late: at the 4 weeks, or at the later date an extension notice gave (R4)."""
+    legal = state.deadlines[DeadlineName.GENVURDERING].ends_at
+    promised = state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    return max(legal, promised.ends_at) if promised is not None else legal
+
+
 def warn_genvurdering_soon(record: CaseRecord) -> None:
     record.warn(
         record.warning_key(WarningKind.GENVURDERING_SNART),
@@ -406,7 +429,10 @@ def warn_genvurdering_soon(record: CaseRecord) -> None:
 def genvurdering_overdue(record: CaseRecord, *, tell_citizen: bool) -> None:
     """The 4 weeks passed: the case is overdue, the leder is alerted, and the citizen is told (R4) where
     the workflow version does that (docs/changing-workflows.md)."""
-    message = warning_texts.genvurdering_overdue(genvurdering_due(record.state))
+    promised = record.state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    message = warning_texts.genvurdering_overdue(
+        genvurdering_due(record.state), promised.deadline.due if promised is not None else None
+    )
     record.warn(record.warning_key(WarningKind.GENVURDERING_OVERSKREDET), WarningKind.GENVURDERING_OVERSKREDET, message)
     record.state.overdue = True
     record.escalate_automatically(EscalationRoute.LEDER, message)
@@ -595,6 +621,6 @@ def servicemaal_passed(record: CaseRecord) -> None:
     record.touch()
 
 
-def moment(state: CaseState, now: datetime) -> Moment:
+def moment(state: CaseState, now: datetime, step: Step) -> Moment:
     """The question of the steps whose date is simply the day they are taken."""
     return Moment(at=now)

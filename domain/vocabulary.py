@@ -136,6 +136,7 @@ class LetterKind(StrEnum):
     ANKESTYRELSEN_EFFEKTUERING = "ankestyrelsen_effektuering"  # S8: the kommune implements a change
     TILBAGETRAEKNING = "tilbagetraekning"  # §7: confirmation of a withdrawal
     GENVURDERING_FORSINKET = "genvurdering_forsinket"  # N7/R4: the 4 weeks passed; the citizen is told
+    GENVURDERING_FORLAENGET = "genvurdering_forlaenget"  # N7/R4: before the 4 weeks pass, reason and expected date
     KVITTERING_FORMALITET = "kvittering_formalitet"  # N4 for a formalitetsklage: who answers, the servicemål
     KLAGEPUNKT_MODTAGET = "klagepunkt_modtaget"  # N4 for klagepunkter added to an open case (§7)
     FORMALITET_FORSINKET = "formalitet_forsinket"  # R70: the servicemål passed without an answer
@@ -161,6 +162,7 @@ class DeadlineName(StrEnum):
     GENVURDERING = "genvurdering"  # the kommune's 4 weeks to re-assess (rsl § 66)
     AKTINDSIGT = "aktindsigt"  # the answer to a request for aktindsigt (FVL § 16 stk. 2, OFL § 36)
     SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
+    GENVURDERING_FORVENTET = "genvurdering_forventet"  # the date the N7 extension notice promised (R4)
 
 
 class CaseOutcome(StrEnum):

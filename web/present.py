@@ -17,6 +17,7 @@ DEADLINE_DANISH = {
     "genvurdering": "Genvurdering",
     "aktindsigt": "Svar på aktindsigt",
     "servicemaal": "Servicemål for svar på klagen over sagsbehandlingen",
+    "genvurdering_forventet": "Genvurdering (forventet dato givet til borgeren)",
 }
 
 URGENCY_DANISH = {"overdue": "Fristen er overskredet", "soon": "Fristen er tæt på", "ok": ""}

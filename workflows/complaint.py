@@ -54,7 +54,7 @@ class ComplaintOutcome(Model):
 
 
 # The steps whose dates come from the calendar: which activity to ask, and the question, from the state.
-CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, datetime], Model]]] = {
+CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, datetime, Any], Model]]] = {
     "aktindsigt-requested": (DeadlineActivities.aktindsigt_opened, transitions.moment),
     "aktindsigt-answered": (DeadlineActivities.aktindsigt_closed, transitions.aktindsigt_answered_question),
     "fuldmagt-received": (DeadlineActivities.standing_confirmed, transitions.moment),
@@ -62,6 +62,7 @@ CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, dat
     "complaint-received": (DeadlineActivities.received_deadlines, transitions.complaint_received_question),
     "klagepunkt-added": (DeadlineActivities.servicemaal_started, transitions.moment),
     "formal-escalated": (DeadlineActivities.servicemaal_started, transitions.moment),
+    "genvurdering-extended": (DeadlineActivities.genvurdering_extension, transitions.genvurdering_extension_question),
 }
 
 # What each step does to the case, by the step's name in domain/steps.py.
@@ -81,6 +82,7 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "klagepunkt-decided": transitions.klagepunkt_decided,
     "formal-answer": transitions.formal_answered,
     "formal-escalated": transitions.formal_escalated,
+    "genvurdering-extended": transitions.genvurdering_extended,
 }
 
 # Added with the formal track (docs/legal-reference.md §2.9): a complaint with formal klagepunkter gets a
@@ -198,18 +200,20 @@ class ComplaintWorkflow:
                 return earlier
             # Again under the lock: an earlier update may have moved the case since the validator ran.
             steps.check_step(self._state, step, workflow.now())
-            answer = await self._ask_calendar(spec)
+            answer = await self._ask_calendar(spec, step)
             TRANSITIONS[spec.name](self._record, step, *([answer] if answer is not None else []))
             return self._record.result(self._update_id())
 
-    async def _ask_calendar(self, spec: StepSpec) -> Model | None:
+    async def _ask_calendar(self, spec: StepSpec, step: Step) -> Model | None:
         """The date a step needs, before it changes anything: a date the calendar cannot count refuses the
         step with the calendar's message, and the case goes on as before."""
         if spec.name not in CALENDAR_QUESTIONS:
             return None
         activity, question = CALENDAR_QUESTIONS[spec.name]
         try:
-            return await workflow.execute_activity_method(activity, question(self._state, workflow.now()), **QUICK)
+            return await workflow.execute_activity_method(
+                activity, question(self._state, workflow.now(), step), **QUICK
+            )
         except ActivityError as failed:
             cause = failed.cause
             if isinstance(cause, ApplicationError) and cause.type == CALENDAR_ERROR:
@@ -317,6 +321,8 @@ class ComplaintWorkflow:
             Phase.AKTINDSIGT: DeadlineName.AKTINDSIGT,
             Phase.KLAGEFRIST: DeadlineName.KLAGEFRIST,
         }.get(s.phase)
+        if name == DeadlineName.GENVURDERING and DeadlineName.GENVURDERING_FORVENTET in s.deadlines:
+            name = DeadlineName.GENVURDERING_FORVENTET  # the date the citizen was given (N7) is what is left
         candidates = [(name, s.deadlines[name].ends_at)] if name is not None and name in s.deadlines else []
         deadlines = self._deadlines()
         if DeadlineName.SERVICEMAAL in deadlines and s.standing_confirmed:

@@ -51,7 +51,9 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
         if not s.has_warning(soon):
             timers.append(Timer(due - GENVURDERING_WARNING_BEFORE, soon, partial(transitions.warn_genvurdering_soon, record)))
         if not s.has_warning(late):
-            timers.append(Timer(due, late, partial(_genvurdering_overdue, record)))
+            # After a timely extension notice (N7, R4) the breach is judged against the date the citizen was
+            # given; only cases that sent one have it, so older histories keep their timer.
+            timers.append(Timer(transitions.genvurdering_breach_at(s), late, partial(_genvurdering_overdue, record)))
     elif s.phase == Phase.AKTINDSIGT:
         pending = transitions.pending_aktindsigt(s)
         key = record.warning_key(WarningKind.AKTINDSIGT_OVERSKREDET, len(s.aktindsigt))

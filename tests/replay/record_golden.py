@@ -8,8 +8,8 @@ v1 and v2 drive one complaint through every kind of step and timer of the realit
 aktindsigt twice, the genvurdering warning and breach, forwarding, hjemvisning, a new decision and a
 second round through continue-as-new, stadfæstelse, an escalation). v3 records two complaints that use
 the klagepunkter and the formal track: one with both realitet and formal points (a returning
-complainant's point, the servicemål notice, the borgerrådgiver, a behaviour complaint raised at
-Ankestyrelsen, a second round), and a formalitetsklage alone taken on to the borgmester. Each runs on the
+complainant's point, an extension notice (N7), the servicemål notice, the borgerrådgiver, a behaviour
+complaint raised at Ankestyrelsen, a second round), and a formalitetsklage alone taken on to the borgmester. Each runs on the
 time-skipping server with a real PostgreSQL; each run of a workflow is written as
 `histories/<version>[-<lifecycle>]-run<N>.json`.
 """
@@ -65,6 +65,8 @@ async def _mixed_lifecycle(harness: Harness) -> str:
         klaget_til="myndighedscenter",
     )
     await case.step("klagepunkt-added", track="formalitet", category="manglende_svar", source="returning")
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    await case.step("genvurdering-extended", expected=(due + timedelta(days=10)).isoformat())
     await harness.advance(14)  # the servicemål warning and the citizen's notice
     await case.step("klagepunkt-decided", point=2, outcome="kritik")
     await case.step("klagepunkt-decided", point=3, outcome="beklagelse", category="orientering")

@@ -40,10 +40,10 @@ async def test_a_changed_workflow_is_caught_by_replay() -> None:
 
 
 def test_the_formal_track_and_klagepunkter_are_in_a_golden_history() -> None:
-    """v3 records the steps of the formal track and the patch that started it, so a change to them that
-    running complaints could not replay fails here too."""
+    """v3 records the steps of the formal track, the extension notice and the patch that started the formal
+    track, so a change to them that running complaints could not replay fails here too."""
     texts = [path.read_text(encoding="utf-8") for path in HISTORIES]
-    for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated"):
+    for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated", "genvurdering_extended"):
         assert any(f'"name": "{update}"' in text for text in texts), update
     patches = {
         json.loads(base64.b64decode(payload["data"]))["id"]

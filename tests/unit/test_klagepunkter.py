@@ -20,6 +20,7 @@ from domain.models import (
     FormalAnswered,
     FormalEscalated,
     GenvurderingDone,
+    GenvurderingExtended,
     KlagepunktAdded,
     KlagepunktDecided,
     TimedDeadline,
@@ -28,6 +29,7 @@ from domain.vocabulary import (
     FORMAL_GROUP,
     CaseOutcome,
     ComplaintKind,
+    DeadlineName,
     FormalCategory,
     FormalGroup,
     FormalLevel,
@@ -365,3 +367,42 @@ def test_a_point_added_to_an_answered_track_is_answered_alone_by_the_forvaltning
         FormalStage.FIRST_LEVEL, FormalLevel.FORVALTNING, 3, [3],
     )  # fmt: skip
     assert [p.number for p in rules.pending_formal_points(state)] == [3]
+
+
+# --- N7: the genvurdering extension notice (R4) -------------------------------------------------------------
+
+
+def extension_case(promised: date | None = None) -> CaseState:
+    state = a_case(Phase.GENVURDERING)
+    state.deadlines[DeadlineName.GENVURDERING] = GENVURDERING
+    if promised is not None:
+        state.deadlines[DeadlineName.GENVURDERING_FORVENTET] = TimedDeadline(
+            deadline=Deadline(kind=DeadlineKind.GENVURDERING_EXPECTED, due=promised, explanation=["N7"]),
+            ends_at=datetime.combine(promised, datetime.min.time(), tzinfo=UTC) + timedelta(hours=21, minutes=59),
+        )
+    return state
+
+
+def test_an_extension_notice_goes_before_the_deadline_with_a_later_date() -> None:
+    state = extension_case()
+    rules.check_genvurdering_extended(state, step(GenvurderingExtended, expected=date(2025, 7, 1)), NOW)
+    with pytest.raises(StepRefused, match="has passed"):
+        rules.check_genvurdering_extended(
+            state, step(GenvurderingExtended, expected=date(2025, 7, 1)), GENVURDERING.ends_at + timedelta(seconds=1)
+        )
+    with pytest.raises(StepRefused, match="2025-06-17"):
+        rules.check_genvurdering_extended(state, step(GenvurderingExtended, expected=date(2025, 6, 17)), NOW)
+
+
+def test_a_second_notice_may_follow_before_the_date_the_first_gave() -> None:
+    state = extension_case(promised=date(2025, 7, 1))
+    after_legal = GENVURDERING.ends_at + timedelta(days=3)
+    rules.check_genvurdering_extended(state, step(GenvurderingExtended, expected=date(2025, 7, 15)), after_legal)
+    with pytest.raises(StepRefused, match="already given"):
+        rules.check_genvurdering_extended(state, step(GenvurderingExtended, expected=date(2025, 6, 30)), NOW)
+
+
+def test_the_breach_moves_to_the_promised_date_only_when_one_was_given() -> None:
+    assert transitions.genvurdering_breach_at(extension_case()) == GENVURDERING.ends_at
+    promised = extension_case(promised=date(2025, 7, 1))
+    assert transitions.genvurdering_breach_at(promised) == promised.deadlines[DeadlineName.GENVURDERING_FORVENTET].ends_at

@@ -97,6 +97,9 @@ ANSWERED = [
     HEARING.model_copy(update={"outcome": PointOutcome.IKKE_MEDHOLD}),
 ]
 FACTS_FOR |= {
+    LetterKind.GENVURDERING_FORLAENGET: BASE.model_copy(
+        update={"genvurdering_expected": date(2024, 4, 23), "reason": "Vi venter på en lægeerklæring."}
+    ),
     LetterKind.KVITTERING_FORMALITET: FORMAL,
     LetterKind.KLAGEPUNKT_MODTAGET: FORMAL.model_copy(update={"points": [WAITING]}),
     LetterKind.FORMALITET_FORSINKET: FORMAL,
@@ -429,3 +432,23 @@ def test_a_realitet_point_added_joins_the_genvurdering() -> None:
     realitet = PointFact(number=2, track=ComplaintKind.REALITET)
     body = render(LetterKind.KLAGEPUNKT_MODTAGET, points=[realitet], genvurdering_due=date(2024, 4, 2)).body
     assert "senest tirsdag den 2. april 2024" in body and "sagsbehandlingen" not in body
+
+
+# --- N7: the genvurdering takes longer (R4) ---------------------------------------------------------------
+
+
+def test_the_extension_notice_gives_the_reason_the_deadline_and_the_expected_date() -> None:
+    body = render(LetterKind.GENVURDERING_FORLAENGET).body
+    assert "Det er grunden: Vi venter på en lægeerklæring." in body
+    assert "senest tirsdag den 2. april 2024" in body and "senest tirsdag den 23. april 2024" in body
+
+
+def test_the_extension_notice_needs_its_expected_date() -> None:
+    with pytest.raises(LetterFactsMissing, match="genvurdering_expected"):
+        render(LetterKind.GENVURDERING_FORLAENGET, genvurdering_expected=None)
+
+
+def test_the_delay_letter_after_an_extension_names_the_date_the_citizen_was_given() -> None:
+    body = render(LetterKind.GENVURDERING_FORSINKET, genvurdering_expected=date(2024, 4, 23)).body
+    assert "Vi skrev til dig, at vi ville være færdige senest tirsdag den 23. april 2024." in body
+    assert "Vi skrev til dig" not in render(LetterKind.GENVURDERING_FORSINKET).body

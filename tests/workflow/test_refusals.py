@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -240,3 +241,18 @@ async def test_a_klagepunkt_on_a_closed_case_is_refused(harness: Harness) -> Non
     await case.step("genvurdering", result="fuldt_medhold")
     message = await _refused(case, "klagepunkt-added", track="formalitet", category="betjening")
     assert "new complaint" in message
+
+
+async def test_an_extension_notice_after_the_genvurdering_deadline_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    await harness.advance(30)
+    message = await _refused(case, "genvurdering-extended", expected=(due + timedelta(days=20)).isoformat())
+    assert "R4" in message and "has passed" in message
+
+
+async def test_an_extension_notice_with_a_date_inside_the_4_weeks_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    message = await _refused(case, "genvurdering-extended", expected=due.isoformat())
+    assert "after" in message and due.isoformat() in message
