@@ -24,6 +24,7 @@ from domain.vocabulary import (
     ComplaintKind,
     FormalCategory,
     FormalLevel,
+    GenoptagelseGround,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
@@ -98,6 +99,8 @@ class LetterFacts(_Frozen):
     servicemaal_due: date | None = None
     servicemaal_days: int | None = None
     borgerraadgiver: bool = True  # the kommune has a borgerrådgiver to name as an onward route (R50)
+    genoptaget: bool = False  # a new decision after the closed case was reopened (S11), not after hjemvisning
+    genoptagelse_ground: GenoptagelseGround | None = None
 
 
 class RenderedLetter(_Frozen):
@@ -698,7 +701,9 @@ def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
         _need(f, kind, "klagefrist")  # FVL § 25, rsl § 67: a new decision starts a new klagefrist
     paragraphs = [
         _p(
-            "Ankestyrelsen sendte sagen tilbage til os. Nu har vi behandlet den igen.",
+            "Vi har genoptaget sagen og behandlet den igen."
+            if f.genoptaget
+            else "Ankestyrelsen sendte sagen tilbage til os. Nu har vi behandlet den igen.",
             f"Dette brev er den nye afgørelse. Den bygger på {f.area}.",
             _NEW_DECISION_TEXT[f.new_decision_result],
         ),
@@ -707,6 +712,54 @@ def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
     if f.new_decision_result != NewDecisionResult.BEVILLING:
         paragraphs.append(_klagevejledning(f, r))
     return f"Ny afgørelse – sag {f.case_id}", paragraphs
+
+
+_GROUND_TEXT = {
+    GenoptagelseGround.NYE_OPLYSNINGER: "Der er kommet nye oplysninger, som kan få betydning for afgørelsen.",
+    GenoptagelseGround.NYT_RETSGRUNDLAG: "Reglerne er ændret med virkning for din sag.",
+    GenoptagelseGround.SAGSBEHANDLINGSFEJL: "Vi har fundet en fejl i den måde, vi behandlede sagen på.",
+    GenoptagelseGround.PRAKSISAENDRING: "Vi har fundet en fejl, der har betydning for flere sager, også din.",
+}
+
+
+def _genoptagelse(f: LetterFacts, r: Recipient) -> _Parts:
+    # S11, R55-R56: the closed case is reopened; the old decision stands until the new one.
+    _need(f, LetterKind.GENOPTAGELSE, "genoptagelse_ground", "reason")
+    assert f.genoptagelse_ground is not None
+    return f"Vi behandler din sag igen – sag {f.case_id}", [
+        _p(
+            f"Vi har besluttet at genoptage sagen om {_decision(f)}.",
+            "Det betyder, at vi behandler den igen og træffer en ny afgørelse.",
+        ),
+        _p(_GROUND_TEXT[f.genoptagelse_ground], f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Den afgørelse, du har, gælder, indtil du får den nye.",
+            "Den nye afgørelse får du med en vejledning om, hvordan du kan klage.",
+            "Vi kontakter dig, hvis vi har brug for flere oplysninger.",
+        ),
+    ]
+
+
+def _genoptagelse_afslag(f: LetterFacts, r: Recipient) -> _Parts:
+    # S11: refused, with the begrundelse; the Ombudsman's year is not moved by the request (R44).
+    _need(f, LetterKind.GENOPTAGELSE_AFSLAG, "reason")
+    return f"Vi genoptager ikke din sag – sag {f.case_id}", [
+        _p(
+            f"Du har bedt os om at behandle sagen om {_decision(f)} igen. Det kaldes genoptagelse.",
+            "Vi genoptager ikke sagen. Afgørelsen gælder fortsat.",
+        ),
+        _p(f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Vi genoptager en afgjort sag, hvis der er nye oplysninger af betydning, hvis reglerne er ændret med",
+            "virkning for sagen, eller hvis vi har begået en fejl, der ikke er ubetydelig.",
+            "Får du nye oplysninger, kan du altid bede os se på sagen igen.",
+        ),
+        _p(
+            "Hvis du er uenig, så kontakt os. Vi fortæller dig, om og hvordan du kan klage over afslaget.",
+            "Vil du klage til Folketingets Ombudsmand over sagen, gælder fristen på 1 år stadig fra den endelige",
+            "afgørelse. Den bliver ikke længere af, at du har bedt om genoptagelse.",
+        ),
+    ]
 
 
 _EFFECT_TEXT = {
@@ -766,6 +819,8 @@ _RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
     LetterKind.TILBAGETRAEKNING: _tilbagetraekning,
     LetterKind.GENVURDERING_FORSINKET: _genvurdering_forsinket,
     LetterKind.GENVURDERING_FORLAENGET: _genvurdering_forlaenget,
+    LetterKind.GENOPTAGELSE: _genoptagelse,
+    LetterKind.GENOPTAGELSE_AFSLAG: _genoptagelse_afslag,
     LetterKind.KVITTERING_FORMALITET: _kvittering_formalitet,
     LetterKind.KLAGEPUNKT_MODTAGET: _klagepunkt_modtaget,
     LetterKind.FORMALITET_FORSINKET: _formalitet_forsinket,

@@ -27,6 +27,8 @@ from domain.vocabulary import (
     FormalLevel,
     FormalOutcome,
     FormalStage,
+    GenoptagelseGround,
+    GenoptagelseResult,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
@@ -219,6 +221,13 @@ class GenvurderingExtended(Step):
     citizen is given the expected date (R4)."""
 
     expected: date
+
+
+class GenoptagelseDecided(Step):
+    """A request to reopen the closed case, decided (S11): reopened on a ground of R55/R56, or refused."""
+
+    result: GenoptagelseResult
+    ground: GenoptagelseGround | None = None
 
 
 class KlagepunktAdded(Step):

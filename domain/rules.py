@@ -19,6 +19,7 @@ from domain.models import (
     EscalationRequested,
     FormalAnswered,
     FormalEscalated,
+    GenoptagelseDecided,
     GenvurderingExtended,
     KlagepunktAdded,
     KlagepunktDecided,
@@ -33,6 +34,7 @@ from domain.vocabulary import (
     EscalationRoute,
     FormalLevel,
     FormalStage,
+    GenoptagelseResult,
     Phase,
     PointOutcome,
     PointSource,
@@ -163,7 +165,30 @@ def check_ankestyrelsen_outcome(state: CaseState, step: AnkestyrelsenDecided) ->
 
 
 def check_new_decision(state: CaseState) -> None:
-    require_phase(state, "new-decision", Phase.GENBEHANDLING)
+    require_phase(state, "new-decision", Phase.GENBEHANDLING, Phase.GENOPTAGET)
+
+
+def check_genoptagelse(state: CaseState, step: GenoptagelseDecided) -> None:
+    """S11: a closed case with a decision may be reopened on the grounds of R55 (or R56); the answer is
+    given either way."""
+    if not state.phase.is_terminal:
+        raise StepRefused(
+            f"The case is open ({_phase_name(state.phase)}): new facts go into the running case. Genoptagelse "
+            "is for a closed case (S11)."
+        )
+    require_phase(state, "genoptagelse", Phase.CLOSED)
+    if not any(not p.is_formal for p in state.points):
+        raise StepRefused(
+            "The case has no decision to reopen (only a formal complaint); a new complaint about the handling "
+            "is filed, or added to an open case."
+        )
+    if step.result == GenoptagelseResult.GENOPTAGET and step.ground is None:
+        raise StepRefused(
+            "Give the ground for reopening (R55: nye-oplysninger, nyt-retsgrundlag or sagsbehandlingsfejl; "
+            "R56: praksisaendring) with --ground."
+        )
+    if step.result == GenoptagelseResult.AFSLAAET and step.ground is not None:
+        raise StepRefused("A refusal has no ground for reopening; leave --ground out and give the begrundelse.")
 
 
 def check_complaint_received(state: CaseState) -> None:

@@ -28,6 +28,7 @@ from domain.models import (
     FormalAnswered,
     FormalEscalated,
     FuldmagtReceived,
+    GenoptagelseDecided,
     GenvurderingDone,
     GenvurderingExtended,
     KlagepunktAdded,
@@ -45,6 +46,8 @@ from domain.vocabulary import (
     FormalLevel,
     FormalOutcome,
     FormalStage,
+    GenoptagelseGround,
+    GenoptagelseResult,
     GenvurderingResult,
     NewDecisionResult,
     Phase,
@@ -182,6 +185,20 @@ STEPS: tuple[StepSpec, ...] = (
         rule=_about_the_case(rules.check_complaint_received),
         help="the citizen complains about the new decision: a new round starts",
         label_da="Ny klage modtaget",
+    ),
+    StepSpec(
+        name="genoptagelse",
+        update="genoptagelse",
+        model=GenoptagelseDecided,
+        rule=_about_the_step(rules.check_genoptagelse),
+        help="a request to reopen the closed case, decided: reopened on a ground (R55, R56), then a new "
+        "decision; or refused with a letter (S11)",
+        label_da="Genoptagelse",
+        fields=(
+            Field("result", "--result", "reopened or refused", "Resultat", GenoptagelseResult),
+            Field("ground", "--ground", "why the case is reopened", "Grund til genoptagelse", GenoptagelseGround,
+                  required=False),
+        ),
     ),
     StepSpec(
         name="withdraw",
@@ -323,7 +340,8 @@ _OFFERED_IN: dict[str, frozenset[Phase]] = {
     "genvurdering-extended": frozenset({Phase.GENVURDERING}),
     "ankestyrelsen-received": frozenset({Phase.FORWARDED}),
     "ankestyrelsen-outcome": frozenset({Phase.AT_ANKESTYRELSEN}),
-    "new-decision": frozenset({Phase.GENBEHANDLING}),
+    "new-decision": frozenset({Phase.GENBEHANDLING, Phase.GENOPTAGET}),
+    "genoptagelse": frozenset({Phase.CLOSED}),
     "complaint-received": frozenset({Phase.KLAGEFRIST}),
 }
 

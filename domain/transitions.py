@@ -43,6 +43,7 @@ from domain.models import (
     FormalTrack,
     ForwardEntry,
     FuldmagtReceived,
+    GenoptagelseDecided,
     GenvurderingDone,
     GenvurderingExtended,
     Klagepunkt,
@@ -62,6 +63,7 @@ from domain.vocabulary import (
     EscalationRoute,
     FormalLevel,
     FormalStage,
+    GenoptagelseResult,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
@@ -328,8 +330,9 @@ def new_decision(record: CaseRecord, step: NewDecisionMade, decided: NewDecision
     s.new_decision_result = step.result
     s.deadlines.clear()
     _realitet_points_decided(s, _NEW_DECISION_POINT_OUTCOME[step.result])
+    genoptaget = s.phase == Phase.GENOPTAGET  # after genoptagelse (S11), not hjemvisning
     if step.result == NewDecisionResult.BEVILLING:
-        record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason)
+        record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, genoptaget=genoptaget)
         s.outcome = CaseOutcome.BEVILGET_EFTER_HJEMVISNING
         s.final_decision_at = record.now()
         record.record("new-decision", step, _phase_after_realitet(s), result=step.result.value)
@@ -337,8 +340,24 @@ def new_decision(record: CaseRecord, step: NewDecisionMade, decided: NewDecision
     # A new decision brings a new klagevejledning and a new klagefrist (FVL § 25, rsl § 67, §2.5).
     due = decided.klagefrist.deadline.due
     s.deadlines[DeadlineName.KLAGEFRIST] = decided.klagefrist
-    record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, klagefrist=due)
+    record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, klagefrist=due, genoptaget=genoptaget)
     record.record("new-decision", step, Phase.KLAGEFRIST, result=step.result.value, klagefrist=due.isoformat())
+
+
+def genoptagelse(record: CaseRecord, step: GenoptagelseDecided) -> None:
+    """S11: reopened, the kommune decides again (a new decision, a new klagefrist); refused, the case stays
+    closed and the citizen gets the begrundelse (R55, R56)."""
+    s = record.state
+    if step.result == GenoptagelseResult.AFSLAAET:
+        record.letter(LetterKind.GENOPTAGELSE_AFSLAG, reason=step.reason)
+        record.record("genoptagelse", step, Phase.CLOSED, result=step.result.value)
+        return
+    assert step.ground is not None
+    s.outcome = None
+    s.genvurdering_result = None
+    s.journal_number = None
+    record.letter(LetterKind.GENOPTAGELSE, reason=step.reason, genoptagelse_ground=step.ground)
+    record.record("genoptagelse", step, Phase.GENOPTAGET, result=step.result.value, ground=step.ground.value)
 
 
 def complaint_received_question(state: CaseState, now: datetime, step: Step) -> ReceivedQuestion:

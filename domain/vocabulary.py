@@ -20,6 +20,7 @@ class Phase(StrEnum):
     AT_ANKESTYRELSEN = "at_ankestyrelsen"  # Ankestyrelsen has acknowledged with a journalnummer (S6)
     GENBEHANDLING = "genbehandling"  # hjemvist: the kommune decides again (S7h)
     KLAGEFRIST = "klagefrist"  # new decision after hjemvisning, the klagefrist runs (S1)
+    GENOPTAGET = "genoptaget"  # a closed case reopened (S11): the kommune decides again
     # The formal track (docs/legal-reference.md §2.9), when no realitet track is running on the case:
     FORMAL_FIRST_LEVEL = "formal_first_level"  # forvaltningen or a leder answers (F0-F1)
     FORMAL_ESCALATED = "formal_escalated"  # borgmester, direktør or borgerrådgiver answers (F2)
@@ -40,6 +41,7 @@ PHASE_DANISH: dict[Phase, str] = {
     Phase.AT_ANKESTYRELSEN: "Behandles i Ankestyrelsen",
     Phase.GENBEHANDLING: "Genbehandling efter hjemvisning",
     Phase.KLAGEFRIST: "Klagefristen løber",
+    Phase.GENOPTAGET: "Genoptaget: ny afgørelse",
     Phase.FORMAL_FIRST_LEVEL: "Formalitetsklage: forvaltningen svarer",
     Phase.FORMAL_ESCALATED: "Formalitetsklage: sendt videre",
     Phase.CLOSED: "Afsluttet",
@@ -108,6 +110,22 @@ class NewDecisionResult(StrEnum):
     AFSLAG = "afslag"
 
 
+class GenoptagelseResult(StrEnum):
+    """The answer to a request to reopen a closed case (docs/legal-reference.md §2.2 S11)."""
+
+    GENOPTAGET = "genoptaget"
+    AFSLAAET = "afslaaet"
+
+
+class GenoptagelseGround(StrEnum):
+    """Why a closed case is reopened: the unwritten grounds (R55) and the duty after a general error (R56)."""
+
+    NYE_OPLYSNINGER = "nye_oplysninger"  # new essential facts, a different result somewhat likely
+    NYT_RETSGRUNDLAG = "nyt_retsgrundlag"  # a new legal basis with retroactive effect
+    SAGSBEHANDLINGSFEJL = "sagsbehandlingsfejl"  # a procedural error that is not trivial
+    PRAKSISAENDRING = "praksisaendring"  # a general error or change of practice (R56)
+
+
 class EscalationRoute(StrEnum):
     """Where a case can be escalated outside the genvurdering → Ankestyrelsen line (docs/legal-reference.md §3)."""
 
@@ -137,6 +155,8 @@ class LetterKind(StrEnum):
     TILBAGETRAEKNING = "tilbagetraekning"  # §7: confirmation of a withdrawal
     GENVURDERING_FORSINKET = "genvurdering_forsinket"  # N7/R4: the 4 weeks passed; the citizen is told
     GENVURDERING_FORLAENGET = "genvurdering_forlaenget"  # N7/R4: before the 4 weeks pass, reason and expected date
+    GENOPTAGELSE = "genoptagelse"  # S11: the closed case is reopened; a new decision follows
+    GENOPTAGELSE_AFSLAG = "genoptagelse_afslag"  # S11: the request to reopen is refused, with begrundelse
     KVITTERING_FORMALITET = "kvittering_formalitet"  # N4 for a formalitetsklage: who answers, the servicemål
     KLAGEPUNKT_MODTAGET = "klagepunkt_modtaget"  # N4 for klagepunkter added to an open case (§7)
     FORMALITET_FORSINKET = "formalitet_forsinket"  # R70: the servicemål passed without an answer

@@ -83,6 +83,7 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "formal-answer": transitions.formal_answered,
     "formal-escalated": transitions.formal_escalated,
     "genvurdering-extended": transitions.genvurdering_extended,
+    "genoptagelse": transitions.genoptagelse,
 }
 
 # Added with the formal track (docs/legal-reference.md §2.9): a complaint with formal klagepunkter gets a

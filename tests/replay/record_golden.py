@@ -9,7 +9,7 @@ aktindsigt twice, the genvurdering warning and breach, forwarding, hjemvisning, 
 second round through continue-as-new, stadfæstelse, an escalation). v3 records two complaints that use
 the klagepunkter and the formal track: one with both realitet and formal points (a returning
 complainant's point, an extension notice (N7), the servicemål notice, the borgerrådgiver, a behaviour
-complaint raised at Ankestyrelsen, a second round), and a formalitetsklage alone taken on to the borgmester. Each runs on the
+complaint raised at Ankestyrelsen, a second round, genoptagelse after closing), and a formalitetsklage alone taken on to the borgmester. Each runs on the
 time-skipping server with a real PostgreSQL; each run of a workflow is written as
 `histories/<version>[-<lifecycle>]-run<N>.json`.
 """
@@ -84,7 +84,12 @@ async def _mixed_lifecycle(harness: Harness) -> str:
     await case.step("complaint-received")  # round 2: continue-as-new with the formal point still open
     await case.step("klagepunkt-decided", point=4, outcome="beklagelse")
     await case.step("formal-answer")
-    await case.step("genvurdering", result="fuldt_medhold")
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-300401")
+    await case.step("ankestyrelsen-outcome", outcome="stadfaestet")
+    await harness.advance(30)
+    await case.step("genoptagelse", result="genoptaget", ground="nye_oplysninger")  # S11
+    await case.step("new-decision", result="bevilling")
     await case.settled()
     return case.id
 

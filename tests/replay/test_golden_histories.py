@@ -43,7 +43,8 @@ def test_the_formal_track_and_klagepunkter_are_in_a_golden_history() -> None:
     """v3 records the steps of the formal track, the extension notice and the patch that started the formal
     track, so a change to them that running complaints could not replay fails here too."""
     texts = [path.read_text(encoding="utf-8") for path in HISTORIES]
-    for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated", "genvurdering_extended"):
+    for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated", "genvurdering_extended",
+                   "genoptagelse"):
         assert any(f'"name": "{update}"' in text for text in texts), update
     patches = {
         json.loads(base64.b64decode(payload["data"]))["id"]

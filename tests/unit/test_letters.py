@@ -21,6 +21,7 @@ from domain.vocabulary import (
     ComplaintKind,
     FormalCategory,
     FormalLevel,
+    GenoptagelseGround,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
@@ -97,6 +98,10 @@ ANSWERED = [
     HEARING.model_copy(update={"outcome": PointOutcome.IKKE_MEDHOLD}),
 ]
 FACTS_FOR |= {
+    LetterKind.GENOPTAGELSE: BASE.model_copy(
+        update={"genoptagelse_ground": GenoptagelseGround.NYE_OPLYSNINGER, "reason": "Der er en ny lægeerklæring."}
+    ),
+    LetterKind.GENOPTAGELSE_AFSLAG: BASE.model_copy(update={"reason": "Oplysningerne var kendt i forvejen."}),
     LetterKind.GENVURDERING_FORLAENGET: BASE.model_copy(
         update={"genvurdering_expected": date(2024, 4, 23), "reason": "Vi venter på en lægeerklæring."}
     ),
@@ -452,3 +457,25 @@ def test_the_delay_letter_after_an_extension_names_the_date_the_citizen_was_give
     body = render(LetterKind.GENVURDERING_FORSINKET, genvurdering_expected=date(2024, 4, 23)).body
     assert "Vi skrev til dig, at vi ville være færdige senest tirsdag den 23. april 2024." in body
     assert "Vi skrev til dig" not in render(LetterKind.GENVURDERING_FORSINKET).body
+
+
+# --- S11: genoptagelse (R55, R56) ---------------------------------------------------------------------------
+
+
+def test_reopening_names_the_ground_and_that_the_old_decision_stands_until_the_new() -> None:
+    body = render(LetterKind.GENOPTAGELSE).body
+    assert "Der er kommet nye oplysninger" in body and "Der er en ny lægeerklæring." in body
+    assert "gælder, indtil du får den nye" in body
+
+
+def test_a_refused_genoptagelse_gives_the_reason_and_keeps_the_ombudsmands_year() -> None:
+    body = render(LetterKind.GENOPTAGELSE_AFSLAG).body
+    assert "Vi genoptager ikke sagen" in body and "Oplysningerne var kendt i forvejen." in body
+    assert "Folketingets Ombudsmand" in body and "1 år" in body
+
+
+def test_the_new_decision_after_genoptagelse_does_not_speak_of_hjemvisning() -> None:
+    facts = FACTS_FOR[LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING]
+    reopened = render_letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, facts.model_copy(update={"genoptaget": True}), PART)
+    assert "Vi har genoptaget sagen" in reopened.body and "Ankestyrelsen sendte" not in reopened.body
+    assert "Ankestyrelsen sendte sagen tilbage" in render_letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, facts, PART).body

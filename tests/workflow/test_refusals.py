@@ -256,3 +256,16 @@ async def test_an_extension_notice_with_a_date_inside_the_4_weeks_is_refused(har
     due = (await case.view()).deadlines["genvurdering"].deadline.due
     message = await _refused(case, "genvurdering-extended", expected=due.isoformat())
     assert "after" in message and due.isoformat() in message
+
+
+async def test_genoptagelse_of_an_open_case_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "genoptagelse", result="genoptaget", ground="nye_oplysninger")
+    assert "S11" in message and "open" in message
+
+
+async def test_reopening_without_a_ground_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fuldt_medhold")
+    message = await _refused(case, "genoptagelse", result="genoptaget")
+    assert "R55" in message
