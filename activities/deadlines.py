@@ -19,17 +19,21 @@ from domain.calendar_answers import (
     AktindsigtClosed,
     AktindsigtCloseQuestion,
     AktindsigtOpened,
+    ExtensionAnswer,
+    ExtensionQuestion,
     IntakeDeadlines,
     IntakeQuestion,
     Moment,
     NewDecisionDeadlines,
     ReceivedDeadlines,
     ReceivedQuestion,
+    ServicemaalStarted,
     StandingConfirmed,
 )
 from domain.deadlines import Deadline
 from domain.errors import CalendarError
-from domain.models import TimedDeadline
+from domain.models import ComplaintFiling, TimedDeadline
+from domain.policy import SERVICEMAAL_WORKING_DAYS
 from domain.vocabulary import DeadlineName
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -65,13 +69,38 @@ def final_on_calendar_error(compute: Callable[P, Awaitable[R]]) -> Callable[P, A
 
 
 class DeadlineActivities:
-    def __init__(self, profile: CalendarProfile) -> None:
+    def __init__(self, profile: CalendarProfile, servicemaal_working_days: int = SERVICEMAAL_WORKING_DAYS) -> None:
         self._profile = profile
+        self._servicemaal_days = servicemaal_working_days
+
+    def _servicemaal(self, received: date) -> TimedDeadline:
+        return timed(deadlines.servicemaal_due(received, self._servicemaal_days))
 
     @activity.defn
     @final_on_calendar_error
     async def intake_deadlines(self, question: IntakeQuestion) -> IntakeDeadlines:
         filing = question.filing
+        servicemaal = self._servicemaal(filing.received) if filing.has_formal_points else None
+        if not filing.has_realitet_points:
+            # A formalitetsklage has no klagefrist and no genvurdering (docs/legal-reference.md §2.1, R69);
+            # the genvurdering date is computed only because older workers expect one.
+            return IntakeDeadlines(
+                klagefrist=None,
+                genvurdering=timed(deadlines.genvurdering_due(filing.received)),
+                late=False,
+                timeliness=[
+                    "Formalitetsklage: der er ingen klagefrist for en klage over sagsbehandlingen, "
+                    "og den sendes ikke til Ankestyrelsen (R69)."
+                ],
+                servicemaal=servicemaal,
+                servicemaal_days=self._servicemaal_days if servicemaal else None,
+            )
+        answer = await self._realitet_intake(filing)
+        return answer.model_copy(
+            update={"servicemaal": servicemaal, "servicemaal_days": self._servicemaal_days if servicemaal else None}
+        )
+
+    async def _realitet_intake(self, filing: ComplaintFiling) -> IntakeDeadlines:
         decision = filing.decision
         suspended = timeliness.suspension_ground(decision.delivery, decision.klagevejledning_given)
         genvurdering = timed(deadlines.genvurdering_due(filing.received))
@@ -149,6 +178,19 @@ class DeadlineActivities:
 
     @activity.defn
     @final_on_calendar_error
+    async def servicemaal_started(self, question: Moment) -> ServicemaalStarted:
+        started = local_date(question.at)
+        return ServicemaalStarted(
+            started=started, answer_due=self._servicemaal(started), working_days=self._servicemaal_days
+        )
+
+    @activity.defn
+    @final_on_calendar_error
+    async def genvurdering_extension(self, question: ExtensionQuestion) -> ExtensionAnswer:
+        return ExtensionAnswer(expected=timed(deadlines.genvurdering_expected(question.expected, question.legal_due)))
+
+    @activity.defn
+    @final_on_calendar_error
     async def new_decision_deadlines(self, question: Moment) -> NewDecisionDeadlines:
         # The new decision is sent by Digital Post the day it is made: received the same day (R7).
         received = local_date(question.at)
@@ -164,4 +206,6 @@ class DeadlineActivities:
             self.aktindsigt_closed,
             self.standing_confirmed,
             self.new_decision_deadlines,
+            self.servicemaal_started,
+            self.genvurdering_extension,
         ]

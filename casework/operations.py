@@ -34,11 +34,13 @@ from domain import steps
 from domain.calendar import CalendarProfile
 from domain.errors import CaseNotFound, InvalidInput, Refused, StepRefused
 from domain.identity import CASE_ID, InvalidCpr, case_id_for, normalise_cpr
+from domain.laws import LAW_DANISH, Law, Paragraph, parse_area
 from domain.models import (
     CaseView,
     ComplaintFiling,
     DecisionComplainedAbout,
     FilingReceipt,
+    Klagepunkt,
     Representative,
     Step,
     StepResult,
@@ -47,8 +49,11 @@ from domain.timeliness import suspension_ground
 from domain.vocabulary import (
     ComplaintChannel,
     ComplaintKind,
+    ComplaintRecipient,
     DecisionDelivery,
+    FormalCategory,
     Phase,
+    PointSource,
     RepresentativeKind,
 )
 from store import paging
@@ -59,8 +64,44 @@ from workflows import search_attributes as sa
 from workflows.complaint import ComplaintStart, ComplaintWorkflow
 
 
+_UNIT_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+
+
+class KlagepunktIn(BaseModel):
+    """One klagepunkt of a complaint as filed (docs/legal-reference.md §2.1, §4.1-4.2). A realitet point is
+    about the decision filed (its law and paragraph default to the filing's); a formal point names what in
+    the handling is complained about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    track: ComplaintKind
+    category: FormalCategory | None = None
+    law: Law | None = None
+    paragraph: Paragraph | None = None
+    # APPEAL: behaviour raised inside an appeal, registered as a formal point (SEED 001).
+    source: PointSource = PointSource.FILING
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "KlagepunktIn":
+        if self.track == ComplaintKind.FORMALITET and self.category is None:
+            raise ValueError("a formal klagepunkt needs its category, e.g. sagsbehandlingstid (§4.1-4.2)")
+        if self.track == ComplaintKind.REALITET and (self.category is not None or self.source == PointSource.APPEAL):
+            raise ValueError(
+                "a complaint about the handling or a person's conduct is a formal klagepunkt (track formalitet): "
+                "Ankestyrelsen judges only the content of the decision (SEED 001)"
+            )
+        if self.source == PointSource.RETURNING:
+            raise ValueError("a returning complainant's points are added to the open case with 'klagepunkt-added'")
+        if self.paragraph is not None and self.law is None:
+            raise ValueError("a klagepunkt's paragraph needs its law")
+        return self
+
+
 class FilingRequest(BaseModel):
-    """A complaint as the kommune receives it, with the personal data that never reaches Temporal."""
+    """A complaint as the kommune receives it, with the personal data that never reaches Temporal.
+
+    For a formalitetsklage the decision is the case complained about: its reference, and when the citizen
+    got it if there is a decision (else the day of the complaint: no klagefrist runs)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -82,8 +123,15 @@ class FilingRequest(BaseModel):
     late_reason: str | None = None
     actor: str = Field(min_length=1)
     # The owner from the start; the web takes them from the filer, the CLI from --unit/--assignee.
-    unit: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-    assignee: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+    unit: str | None = Field(default=None, pattern=_UNIT_CODE)
+    assignee: str | None = Field(default=None, pattern=_UNIT_CODE)
+    # SEED 004's registration (docs/legal-reference.md §4.1). Without klagepunkter the complaint gets one
+    # from its kind; the law and paragraph, when not given, are read from `area` where it names a known law.
+    klagepunkter: list[KlagepunktIn] = Field(default_factory=list, max_length=50)
+    klaget_til: ComplaintRecipient | None = None
+    unit_complained_about: str | None = Field(default=None, pattern=_UNIT_CODE)
+    law: Law | None = None
+    paragraph: Paragraph | None = None
 
     @field_validator("cpr")
     @classmethod
@@ -92,6 +140,9 @@ class FilingRequest(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "FilingRequest":
+        no_decision_date = self.decision_received is None and self.decision_sent is None
+        if self.kind == ComplaintKind.FORMALITET and no_decision_date:
+            self.decision_received = self.received  # no klagefrist runs for a formalitetsklage (R69)
         if (self.decision_received is None) == (self.decision_sent is None):
             raise ValueError(
                 "give exactly one of decision_received (the day the citizen got the decision) or "
@@ -99,7 +150,47 @@ class FilingRequest(BaseModel):
             )
         if (self.representative_name is None) != (self.representative_kind is None):
             raise ValueError("a representative needs both a name and a kind (professional, relative, vaerge, other)")
+        if self.klaget_til == ComplaintRecipient.DET_SOCIALE_NAEVN:
+            raise ValueError(
+                "klaget_til: Det Sociale Nævn was abolished on 1 July 2013 (R61); the value is kept only for "
+                "older cases. Choose who received the complaint now (e.g. myndighedscenter, andre)"
+            )
+        self._registration()
+        self._points_fit_the_kind()
         return self
+
+    def _registration(self) -> None:
+        """The structured lovområde: as given, else read from the area where it names a known law."""
+        parsed = parse_area(self.area)
+        if self.law is None:
+            if parsed is None:
+                if self.paragraph is not None:
+                    raise ValueError("paragraph: give the law with the paragraph (law), e.g. serviceloven")
+                return
+            self.law = parsed[0]
+            self.paragraph = self.paragraph or parsed[1]
+            return
+        if parsed is not None and parsed[0] != self.law:
+            raise ValueError(
+                f"law: the area names {LAW_DANISH[parsed[0]]} but law is {LAW_DANISH[self.law]}; make them agree"
+            )
+        if self.paragraph is None and parsed is not None:
+            self.paragraph = parsed[1]
+
+    def _points_fit_the_kind(self) -> None:
+        if not self.klagepunkter:
+            return
+        realitet = any(p.track == ComplaintKind.REALITET for p in self.klagepunkter)
+        if self.kind == ComplaintKind.REALITET and not realitet:
+            raise ValueError(
+                "kind: a realitetsklage needs a klagepunkt about the decision (track realitet); a complaint only "
+                "about the handling is kind formalitet"
+            )
+        if self.kind == ComplaintKind.FORMALITET and realitet:
+            raise ValueError(
+                "kind: a complaint with a point about the decision's content is a realitetsklage (klagefrist, "
+                "genvurdering, Ankestyrelsen): give kind realitet"
+            )
 
 
 def _plain(error: ValidationError) -> str:
@@ -141,6 +232,27 @@ def _decision(request: FilingRequest, settings: Settings) -> DecisionComplainedA
         delivery=request.decision_delivery,
         klagevejledning_given=request.klagevejledning_given,
     )
+
+
+def _points(request: FilingRequest) -> list[Klagepunkt]:
+    """The filed points, numbered; a realitet point is about the decision filed, in the filing's law and
+    paragraph unless it names its own."""
+    points = []
+    for number, given in enumerate(request.klagepunkter, start=1):
+        realitet = given.track == ComplaintKind.REALITET
+        law = given.law or (request.law if realitet else None)
+        points.append(
+            Klagepunkt(
+                number=number,
+                track=given.track,
+                category=given.category,
+                decision_ref=request.decision_ref if realitet else None,
+                law=law,
+                paragraph=given.paragraph if given.law else (request.paragraph if realitet else None),
+                source=given.source,
+            )
+        )
+    return points
 
 
 def _check_not_future(day: date, what: str, today: date | None) -> None:
@@ -188,6 +300,12 @@ async def file_complaint(
         actor=request.actor,
         unit=request.unit,
         assignee=request.assignee,
+        klagepunkter=_points(request),
+        klaget_til=request.klaget_til,
+        # The unit complained about is the owner unless named: the unit that decided usually handles it.
+        unit_complained_about=request.unit_complained_about or request.unit,
+        law=request.law,
+        paragraph=request.paragraph,
     )
     existing = await register.case_view(case_id)
     if existing is not None and existing.phase.is_terminal:

@@ -23,7 +23,15 @@ from domain import steps
 from domain.calendar import CalendarProfile
 from domain.deadlines import frist_report
 from domain.errors import InvalidInput, KlagesagError, Refused, SettingsError, Unavailable
-from domain.vocabulary import ComplaintChannel, ComplaintKind, DecisionDelivery, RepresentativeKind
+from domain.laws import Law
+from domain.vocabulary import (
+    ComplaintChannel,
+    ComplaintKind,
+    ComplaintRecipient,
+    DecisionDelivery,
+    FormalCategory,
+    RepresentativeKind,
+)
 from store.paging import DEFAULT_LIMIT, MAX_LIMIT
 from workers.settings import Settings
 
@@ -92,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     file.add_argument("--cpr", required=True, help="the party's CPR number, DDMMYY-SSSS")
     file.add_argument("--name", required=True, help="the party's name")
     file.add_argument("--decision-ref", required=True, help="the reference of the decision complained about")
-    when = file.add_mutually_exclusive_group(required=True)
+    # One of them; a formalitetsklage may give neither (no klagefrist runs, casework.operations).
+    when = file.add_mutually_exclusive_group()
     when.add_argument("--decision-received", type=_iso_date, help="the day the citizen received the decision")
     when.add_argument("--decision-sent", type=_iso_date, help="the decision's date; receipt is presumed from --delivery")
     file.add_argument("--delivery", choices=_choices(DecisionDelivery), default="digital-post")
@@ -109,6 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     file.add_argument("--actor", default="intake", help="who registers the complaint")
     file.add_argument("--unit", help="the unit that owns the case (its code), e.g. ydelse")
     file.add_argument("--assignee", help="the sagsbehandler who owns the case (user id)")
+    file.add_argument(
+        "--klaget-til",
+        choices=[c for c in _choices(ComplaintRecipient) if c != "det-sociale-naevn"],
+        help="who the complaint was sent to (SEED 004)",
+    )
+    file.add_argument("--unit-complained-about", help="the unit complained about (its code); default: the owner")
+    file.add_argument("--law", choices=_choices(Law), help="the lovområde; default: read from --area")
+    file.add_argument("--paragraph", help="the law's paragraph, e.g. 83 or '3 a'; default: read from --area")
+    file.add_argument(
+        "--formal-point",
+        action="append",
+        choices=_choices(FormalCategory),
+        help="a formal klagepunkt (repeatable); a realitetsklage keeps its point about the decision",
+    )
 
     step = sub.add_parser("step", help="take a caseworker step on a case")
     step.add_argument("case_id")
@@ -255,7 +278,15 @@ async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
         "actor": args.actor,
         "unit": args.unit,
         "assignee": args.assignee,
+        "klaget_til": _enum_value(args.klaget_til),
+        "unit_complained_about": args.unit_complained_about,
+        "law": _enum_value(args.law),
+        "paragraph": args.paragraph,
     }
+    if args.formal_point:
+        decision = [{"track": "realitet"}] if raw["kind"] == ComplaintKind.REALITET.value else []
+        formal = [{"track": "formalitet", "category": _enum_value(c)} for c in dict.fromkeys(args.formal_point)]
+        raw["klagepunkter"] = decision + formal
     request = operations.parse_filing(raw)
     register = await _with_register(settings)
     try:

@@ -17,6 +17,18 @@ class IntakeDeadlines(Model):
     genvurdering: TimedDeadline
     late: bool
     timeliness: list[str]
+    # The servicemål of the formal points' first answer (R70); None without formal points, and in
+    # histories from before the formal track.
+    servicemaal: TimedDeadline | None = None
+    servicemaal_days: int | None = None  # the kommune's servicemål in arbejdsdage, for the letters
+
+
+class ServicemaalStarted(Model):
+    """A level of the formal track takes the complaint: its servicemål (R70, policy)."""
+
+    started: date
+    answer_due: TimedDeadline
+    working_days: int
 
 
 class ReceivedDeadlines(Model):
@@ -69,3 +81,14 @@ class AktindsigtCloseQuestion(Model):
 class StandingConfirmed(Model):
     confirmed: date
     genvurdering: TimedDeadline
+
+
+class ExtensionQuestion(Model):
+    """The expected date an extension notice gives, and the legal genvurdering deadline it extends."""
+
+    expected: date
+    legal_due: date
+
+
+class ExtensionAnswer(Model):
+    expected: TimedDeadline

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.letters import LetterFacts
+from domain.letters import LetterFacts, PointFact
 from domain.models import (
     CaseState,
     EscalationEntry,
     HistoryEntry,
+    Klagepunkt,
     LetterEntry,
     LogEscalation,
     RecordWarning,
@@ -23,10 +24,16 @@ from domain.models import (
     StepResult,
     WarningEntry,
 )
-from domain.policy import REMEMBERED_UPDATES
+from domain.policy import KOMMUNE_HAS_BORGERRAADGIVER, REMEMBERED_UPDATES
 from domain.vocabulary import DeadlineName, EscalationRoute, LetterKind, Phase, WarningKind
 
 SYSTEM = "system"  # the actor of what klagesag does by itself (timers)
+
+
+def point_fact(point: Klagepunkt) -> PointFact:
+    return PointFact(
+        number=point.number, track=point.track, category=point.category, outcome=point.outcome, source=point.source
+    )
 
 
 class CaseRecord:
@@ -70,6 +77,7 @@ class CaseRecord:
         n = 1 + sum(1 for letter in s.letters if letter.kind == kind and letter.round == s.round)
         genvurdering = s.deadlines.get(DeadlineName.GENVURDERING)
         klagefrist = s.deadlines.get(DeadlineName.KLAGEFRIST)
+        promised = s.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
         base: dict[str, object] = dict(
             case_id=s.case_id,
             round=s.round,
@@ -78,6 +86,7 @@ class CaseRecord:
             area=s.filing.area,
             complaint_received=s.complaint_received or s.filing.received,
             genvurdering_due=genvurdering.deadline.due if genvurdering else None,
+            genvurdering_expected=promised.deadline.due if promised else None,
             # Only a running klagefrist belongs in a letter; after the complaint arrived it is history.
             klagefrist=klagefrist.deadline.due if klagefrist and s.phase == Phase.KLAGEFRIST else None,
             journal_number=s.journal_number,
@@ -85,7 +94,15 @@ class CaseRecord:
             new_decision_result=s.new_decision_result,
             late=s.late,
             remand_count=s.remand_count,
+            points=[point_fact(p) for p in s.points],
+            borgerraadgiver=KOMMUNE_HAS_BORGERRAADGIVER,
         )
+        if s.formal is not None:
+            base.update(
+                formal_level=s.formal.level,
+                servicemaal_due=s.formal.answer_due.deadline.due if s.formal.answer_due else None,
+                servicemaal_days=s.formal.servicemaal_days,
+            )
         base.update(facts)
         entry = LetterEntry(
             key=f"{s.case_id}:r{s.round}:{kind.value}:{n}",
@@ -140,6 +157,8 @@ class CaseRecord:
             round=s.round,
             deadlines={name: timed.deadline for name, timed in s.deadlines.items()},
         )
+        if s.formal is not None and s.formal_open and s.formal.answer_due is not None and not s.phase.is_terminal:
+            result.deadlines[DeadlineName.SERVICEMAAL] = s.formal.answer_due.deadline
         if update_id is not None:
             s.applied_updates[update_id] = result
             while len(s.applied_updates) > REMEMBERED_UPDATES:

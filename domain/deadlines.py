@@ -73,6 +73,8 @@ class DeadlineKind(StrEnum):
     KLAGEFRIST = "klagefrist"  # rsl § 67
     AKTINDSIGT_ANSWER_DUE = "aktindsigt_answer_due"  # FVL § 16 stk. 2, OFL § 36
     GENVURDERING_DUE = "genvurdering_due"  # rsl § 66
+    SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
+    GENVURDERING_EXPECTED = "genvurdering_expected"  # the date an N7 extension notice promised (R4)
 
 
 class Deadline(BaseModel):
@@ -214,6 +216,37 @@ def aktindsigt_answer_due(requested: date) -> Deadline:
         "hvornår afgørelsen ventes (OFL § 36 stk. 2–3, R14; FVL § 16 stk. 2, R15)",
     ]
     return Deadline(kind=DeadlineKind.AKTINDSIGT_ANSWER_DUE, due=due, explanation=lines)
+
+
+def servicemaal_due(received: date, working_days: int) -> Deadline:
+    """The kommune's servicemål for a formalitetsklage: the citizen hears from the kommune if it cannot
+    answer within `working_days` arbejdsdage (R70: 8 in Ringsted; a policy, not law: R68, R69). Counted like
+    the aktindsigt frist: the day of receipt not counted, strict calendar."""
+    due = add_working_days(received, working_days, CalendarProfile.STRICT)
+    return Deadline(
+        kind=DeadlineKind.SERVICEMAAL,
+        due=due,
+        explanation=[
+            f"Formalitetsklagen modtaget {danish_date(received)} (modtagelsesdagen tælles ikke med)",
+            f"+ {working_days} arbejdsdage = {danish_date(due)} (kommunens servicemål, R70)",
+            "Der er ingen lovbestemt frist for svaret, men borgeren har krav på et svar inden for rimelig tid "
+            "(R68, R69). Kan vi ikke svare inden servicemålet, får borgeren besked.",
+        ],
+    )
+
+
+def genvurdering_expected(expected: date, legal_due: date) -> Deadline:
+    """The date an extension notice (N7) promises the genvurdering by (retssikkerhedsbekendtgørelsen § 12
+    stk. 2, R4). It does not move the legal 4 weeks; it is the date the citizen was given."""
+    return Deadline(
+        kind=DeadlineKind.GENVURDERING_EXPECTED,
+        due=expected,
+        explanation=[
+            f"Genvurderingen skulle efter 4 uger være færdig {danish_date(legal_due)} (rsl § 66; R3, R4)",
+            f"Borgeren har fået besked om forlængelse med grund og forventet dato: {danish_date(expected)} "
+            "(retssikkerhedsbekendtgørelsen § 12 stk. 2, R4)",
+        ],
+    )
 
 
 def _check_answer_order(requested: date, answered: date) -> None:

@@ -17,7 +17,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.vocabulary import AnkestyrelsenOutcome, GenvurderingResult, LetterKind, NewDecisionResult
+from domain.vocabulary import (
+    FORMAL_CATEGORY_DANISH,
+    POINT_OUTCOME_DANISH,
+    AnkestyrelsenOutcome,
+    ComplaintKind,
+    FormalCategory,
+    FormalLevel,
+    GenoptagelseGround,
+    GenvurderingResult,
+    LetterKind,
+    NewDecisionResult,
+    PointOutcome,
+    PointSource,
+)
 
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _MONTHS = (
@@ -49,6 +62,16 @@ class Recipient(_Frozen):
     party_name: str | None = None  # for a partsrepræsentant or afsender: on whose behalf
 
 
+class PointFact(_Frozen):
+    """A klagepunkt as a letter names it: no free text."""
+
+    number: int
+    track: ComplaintKind
+    category: FormalCategory | None = None
+    outcome: PointOutcome | None = None
+    source: PointSource = PointSource.FILING
+
+
 class LetterFacts(_Frozen):
     """Everything non-personal a letter needs. Which kind needs which fact: see `render_letter`."""
 
@@ -59,6 +82,7 @@ class LetterFacts(_Frozen):
     area: str  # lovområde and paragraph, e.g. "serviceloven § 83"
     complaint_received: date
     genvurdering_due: date | None = None
+    genvurdering_expected: date | None = None  # the date an extension notice (N7) gave
     klagefrist: date | None = None  # the concrete new klagefrist (new decision; after aktindsigt)
     aktindsigt_requested: date | None = None
     aktindsigt_answer_due: date | None = None
@@ -69,6 +93,14 @@ class LetterFacts(_Frozen):
     late: bool = False  # arrived after the klagefrist: still forwarded, Ankestyrelsen decides (rsl § 67)
     reason: str | None = None  # the caseworker's begrundelse (for AKTINDSIGT_*: the reason for refusal/delay)
     remand_count: int = 0
+    # The formal track (docs/legal-reference.md §2.9): the points a letter is about, who answers, by when.
+    points: list[PointFact] = []
+    formal_level: FormalLevel | None = None
+    servicemaal_due: date | None = None
+    servicemaal_days: int | None = None
+    borgerraadgiver: bool = True  # the kommune has a borgerrådgiver to name as an onward route (R50)
+    genoptaget: bool = False  # a new decision after the closed case was reopened (S11), not after hjemvisning
+    genoptagelse_ground: GenoptagelseGround | None = None
 
 
 class RenderedLetter(_Frozen):
@@ -217,9 +249,209 @@ def _kvittering(f: LetterFacts, r: Recipient) -> _Parts:
         ),
         _ingen_opsaettende_virkning(),
     ]
+    formal = _formal_points(f)
+    if formal:
+        paragraphs.append(
+            _section(
+                "Du klager også over sagsbehandlingen",
+                f"Du klager også over {_categories(formal)}.",
+                "Det er en klage over, hvordan vi har behandlet sagen, ikke over selve afgørelsen.",
+                "Ankestyrelsen tager ikke stilling til den slags klager. Det gør vi selv, og vi svarer dig for sig.",
+                _servicemaal_sentence(f),
+            )
+        )
     if f.late:
         paragraphs.append(_for_sent(forwarded=False))
     return f"Kvittering for din klage – sag {f.case_id}", paragraphs
+
+
+# --- the formal track (docs/legal-reference.md §2.9, N14, R70) ------------------------------------------------
+
+
+def _formal_points(f: LetterFacts) -> list[PointFact]:
+    return [p for p in f.points if p.track == ComplaintKind.FORMALITET]
+
+
+def _categories(points: list[PointFact]) -> str:
+    """"sagsbehandlingstid og partshøring"; an unclassified point is "sagsbehandlingen"."""
+    names = list(
+        dict.fromkeys(
+            FORMAL_CATEGORY_DANISH[p.category]
+            if p.category is not None and p.category != FormalCategory.ANDET
+            else "sagsbehandlingen"
+            for p in points
+        )
+    )
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def _servicemaal_sentence(f: LetterFacts) -> str:
+    if f.servicemaal_due is None:
+        return "Vi svarer dig så hurtigt som muligt."
+    return (
+        f"Vi svarer dig så hurtigt som muligt. Kan vi ikke svare senest {dansk_dato(f.servicemaal_due)}, "
+        "skriver vi til dig og fortæller, hvornår du kan forvente svar."
+    )
+
+
+_WHO_ANSWERS = {
+    FormalLevel.FORVALTNING: "Den afdeling, der har din sag, og dens leder ser på klagen og svarer dig.",
+    FormalLevel.BORGMESTER: "Borgmesteren ser på klagen og svarer dig.",
+    FormalLevel.DIREKTOER: "Direktøren for forvaltningen ser på klagen og svarer dig.",
+    FormalLevel.BORGERRAADGIVER: (
+        "Borgerrådgiveren ser på klagen og svarer dig. Borgerrådgiveren er uafhængig af forvaltningen."
+    ),
+}
+
+_WHO_ANSWERED = {
+    FormalLevel.FORVALTNING: "Vi har nu behandlet din klage over, hvordan vi har behandlet din sag.",
+    FormalLevel.BORGMESTER: "Borgmesteren har nu behandlet din klage over, hvordan vi har behandlet din sag.",
+    FormalLevel.DIREKTOER: (
+        "Direktøren for forvaltningen har nu behandlet din klage over, hvordan vi har behandlet din sag."
+    ),
+    FormalLevel.BORGERRAADGIVER: (
+        "Borgerrådgiveren har nu behandlet din klage over, hvordan kommunen har behandlet din sag."
+    ),
+}
+
+
+def _not_for_ankestyrelsen() -> str:
+    return _p(
+        "En klage over sagsbehandlingen bliver ikke sendt til Ankestyrelsen.",
+        "Ankestyrelsen tager kun stilling til indholdet af en afgørelse, ikke til fx ventetid eller en",
+        "medarbejders optræden. Det er kommunen selv, der svarer på den slags klager.",
+    )
+
+
+def _kvittering_formalitet(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.KVITTERING_FORMALITET
+    _need(f, kind, "formal_level")
+    assert f.formal_level is not None
+    return f"Kvittering for din klage over sagsbehandlingen – sag {f.case_id}", [
+        _p(
+            f"Vi modtog din klage {dansk_dato(f.complaint_received)}.",
+            f"Du klager over {_categories(_formal_points(f))}.",
+            "Gem dette brev. Det viser, hvornår vi fik klagen.",
+        ),
+        _section("Hvad sker der nu?", _WHO_ANSWERS[f.formal_level], _servicemaal_sentence(f),
+                 "Du behøver ikke gøre noget. Du må gerne sende os flere oplysninger."),
+        _not_for_ankestyrelsen(),
+    ]
+
+
+def _klagepunkt_modtaget(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.KLAGEPUNKT_MODTAGET
+    if not f.points:
+        raise LetterFactsMissing(f"{kind.value} needs the points it confirms (case {f.case_id})")
+    paragraphs = [
+        _p(
+            f"Vi har modtaget {'et nyt klagepunkt' if len(f.points) == 1 else 'nye klagepunkter'} i din klage.",
+            "Vi har skrevet det på den sag, du allerede har hos os. Du skal ikke klage igen.",
+        )
+    ]
+    formal = _formal_points(f)
+    if formal:
+        paragraphs.append(
+            _p(
+                f"Du klager over {_categories(formal)}.",
+                "Det er en klage over, hvordan vi har behandlet sagen.",
+                "Ankestyrelsen tager ikke stilling til en medarbejders optræden. Det gør vi selv."
+                if any(p.source == PointSource.APPEAL for p in formal)
+                else "",
+                _servicemaal_sentence(f),
+            )
+        )
+    if len(formal) < len(f.points):
+        _need(f, kind, "genvurdering_due")
+        assert f.genvurdering_due is not None
+        paragraphs.append(
+            _p(
+                f"Vi tager det med, når vi vurderer {_decision(f)} igen.",
+                f"Det gør vi senest {dansk_dato(f.genvurdering_due)}.",
+            )
+        )
+    return f"Vi har modtaget mere til din klage – sag {f.case_id}", paragraphs
+
+
+def _formalitet_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
+    # R70: the citizen hears from the kommune when the servicemål cannot be kept.
+    kind = LetterKind.FORMALITET_FORSINKET
+    _need(f, kind, "servicemaal_due", "servicemaal_days")
+    assert f.servicemaal_due is not None
+    return f"Svaret på din klage bliver forsinket – sag {f.case_id}", [
+        _p(
+            f"Du har klaget over {_categories(_formal_points(f))}.",
+            f"Vi vil gerne svare på en klage inden for {f.servicemaal_days} arbejdsdage.",
+            f"Det har vi ikke nået (senest {dansk_dato(f.servicemaal_due)}), og det beklager vi.",
+        ),
+        _p(
+            "Din klage er ikke glemt. Vi svarer dig så hurtigt som muligt.",
+            "Du behøver ikke gøre noget.",
+        ),
+    ]
+
+
+def _onward_routes(f: LetterFacts) -> str:
+    """Where the citizen can go next (docs/legal-reference.md §3, §2.9 F2-F4; N14)."""
+    assert f.formal_level is not None
+    ombudsmand = (
+        "Du kan klage til Folketingets Ombudsmand. Det skal ske inden 1 år. "
+        "Ombudsmanden tager en sag, når du har brugt kommunens egne klagemuligheder først."
+    )
+    borgerraadgiver = (
+        "Du kan gå til kommunens borgerrådgiver. Borgerrådgiveren er uafhængig af forvaltningen og kan se på, "
+        "om vi har behandlet din sag ordentligt."
+        if f.borgerraadgiver
+        else ""
+    )
+    if f.formal_level == FormalLevel.FORVALTNING:
+        sentences = [
+            "Du kan skrive til borgmesteren eller til direktøren for forvaltningen og bede dem se på sagen.",
+            borgerraadgiver,
+            "Bagefter kan du klage til Folketingets Ombudsmand, inden 1 år.",
+        ]
+    elif f.formal_level in (FormalLevel.BORGMESTER, FormalLevel.DIREKTOER):
+        sentences = [borgerraadgiver, ombudsmand]
+    else:
+        sentences = [
+            ombudsmand,
+            "Ankestyrelsens tilsyn med kommunerne kan se på, om kommunen har overholdt loven.",
+            "Tilsynet tager ikke stilling til, om kommunen har været god nok til at behandle sager.",
+        ]
+    return _section("Hvis du ikke er tilfreds med svaret", *sentences)
+
+
+def _formalitet_svar(f: LetterFacts, r: Recipient) -> _Parts:
+    kind = LetterKind.FORMALITET_SVAR
+    _need(f, kind, "formal_level", "reason")
+    points = _formal_points(f)
+    if not points or any(p.outcome is None for p in points):
+        raise LetterFactsMissing(f"{kind.value} needs an outcome for every formal klagepunkt (case {f.case_id})")
+    assert f.formal_level is not None
+    lines = [
+        f"Klagepunkt {p.number} ({_categories([p])}): {POINT_OUTCOME_DANISH[p.outcome]}."  # type: ignore[index]
+        for p in points
+    ]
+    paragraphs = [
+        _p(_WHO_ANSWERED[f.formal_level]),
+        _section("Svaret på hvert punkt", *lines),
+        _p(f"Det er begrundelsen: {f.reason}"),
+    ]
+    if any(p.outcome in (PointOutcome.KRITIK, PointOutcome.BEKLAGELSE) for p in points):
+        paragraphs.append(
+            _p(
+                "Vi beklager, at vi ikke har behandlet din sag, som du med rette kan forvente.",
+                "Vi bruger din klage til at blive bedre.",
+            )
+        )
+    paragraphs += [
+        _onward_routes(f),
+        _p(
+            "Svaret ændrer ikke de afgørelser, der er truffet i din sag.",
+            "Vil du klage over indholdet af en afgørelse, står det i afgørelsens klagevejledning, hvordan du gør.",
+        ),
+    ]
+    return f"Svar på din klage over sagsbehandlingen – sag {f.case_id}", paragraphs
 
 
 def _fuldmagt_anmodning(f: LetterFacts, r: Recipient) -> _Parts:
@@ -295,9 +527,13 @@ def _aktindsigt_fristbrev(f: LetterFacts, r: Recipient) -> _Parts:
 def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
     # R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): when the 4 weeks cannot be kept, the citizen is told.
     _need(f, LetterKind.GENVURDERING_FORSINKET, "genvurdering_due")
+    promised = f.genvurdering_expected or f.genvurdering_due
     return f"Vi er forsinket med din klage – sag {f.case_id}", [
         _p(
             f"Vi skulle have vurderet {_decision(f)} igen senest {dansk_dato(f.genvurdering_due)}.",
+            f"Vi skrev til dig, at vi ville være færdige senest {dansk_dato(promised)}."
+            if f.genvurdering_expected
+            else "",
             "Det har vi ikke nået, og det beklager vi.",
         ),
         _p(
@@ -306,6 +542,27 @@ def _genvurdering_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
             "Får du ikke fuldt medhold, sender vi klagen videre til Ankestyrelsen som lovet.",
         ),
         _p("Vores leder har fået besked om forsinkelsen."),
+    ]
+
+
+def _genvurdering_forlaenget(f: LetterFacts, r: Recipient) -> _Parts:
+    # N7, R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): before the 4 weeks pass, the reason and the
+    # expected date.
+    _need(f, LetterKind.GENVURDERING_FORLAENGET, "genvurdering_due", "genvurdering_expected", "reason")
+    assert f.genvurdering_due is not None and f.genvurdering_expected is not None
+    return f"Vi skal bruge mere tid på din klage – sag {f.case_id}", [
+        _p(
+            f"Vi skal vurdere {_decision(f)} igen. Det kaldes genvurdering.",
+            f"Normalt skal vi være færdige inden for 4 uger, altså senest {dansk_dato(f.genvurdering_due)}.",
+            "Det kan vi ikke nå.",
+        ),
+        _p(f"Det er grunden: {f.reason}"),
+        _p(
+            f"Vi forventer at være færdige senest {dansk_dato(f.genvurdering_expected)}.",
+            "Får du ikke fuldt medhold, sender vi klagen videre til Ankestyrelsen, når vi er færdige.",
+            "Du mister ingen rettigheder, fordi det tager længere tid.",
+            "Har du oplysninger, der kan hjælpe, må du gerne sende dem til os.",
+        ),
     ]
 
 
@@ -440,7 +697,9 @@ def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
         _need(f, kind, "klagefrist")  # FVL § 25, rsl § 67: a new decision starts a new klagefrist
     paragraphs = [
         _p(
-            "Ankestyrelsen sendte sagen tilbage til os. Nu har vi behandlet den igen.",
+            "Vi har genoptaget sagen og behandlet den igen."
+            if f.genoptaget
+            else "Ankestyrelsen sendte sagen tilbage til os. Nu har vi behandlet den igen.",
             f"Dette brev er den nye afgørelse. Den bygger på {f.area}.",
             _NEW_DECISION_TEXT[f.new_decision_result],
         ),
@@ -449,6 +708,54 @@ def _ny_afgoerelse_efter_hjemvisning(f: LetterFacts, r: Recipient) -> _Parts:
     if f.new_decision_result != NewDecisionResult.BEVILLING:
         paragraphs.append(_klagevejledning(f, r))
     return f"Ny afgørelse – sag {f.case_id}", paragraphs
+
+
+_GROUND_TEXT = {
+    GenoptagelseGround.NYE_OPLYSNINGER: "Der er kommet nye oplysninger, som kan få betydning for afgørelsen.",
+    GenoptagelseGround.NYT_RETSGRUNDLAG: "Reglerne er ændret med virkning for din sag.",
+    GenoptagelseGround.SAGSBEHANDLINGSFEJL: "Vi har fundet en fejl i den måde, vi behandlede sagen på.",
+    GenoptagelseGround.PRAKSISAENDRING: "Vi har fundet en fejl, der har betydning for flere sager, også din.",
+}
+
+
+def _genoptagelse(f: LetterFacts, r: Recipient) -> _Parts:
+    # S11, R55-R56: the closed case is reopened; the old decision stands until the new one.
+    _need(f, LetterKind.GENOPTAGELSE, "genoptagelse_ground", "reason")
+    assert f.genoptagelse_ground is not None
+    return f"Vi behandler din sag igen – sag {f.case_id}", [
+        _p(
+            f"Vi har besluttet at genoptage sagen om {_decision(f)}.",
+            "Det betyder, at vi behandler den igen og træffer en ny afgørelse.",
+        ),
+        _p(_GROUND_TEXT[f.genoptagelse_ground], f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Den afgørelse, du har, gælder, indtil du får den nye.",
+            "Den nye afgørelse får du med en vejledning om, hvordan du kan klage.",
+            "Vi kontakter dig, hvis vi har brug for flere oplysninger.",
+        ),
+    ]
+
+
+def _genoptagelse_afslag(f: LetterFacts, r: Recipient) -> _Parts:
+    # S11: refused, with the begrundelse; the Ombudsman's year is not moved by the request (R44).
+    _need(f, LetterKind.GENOPTAGELSE_AFSLAG, "reason")
+    return f"Vi genoptager ikke din sag – sag {f.case_id}", [
+        _p(
+            f"Du har bedt os om at behandle sagen om {_decision(f)} igen. Det kaldes genoptagelse.",
+            "Vi genoptager ikke sagen. Afgørelsen gælder fortsat.",
+        ),
+        _p(f"Det er vores begrundelse: {f.reason}"),
+        _p(
+            "Vi genoptager en afgjort sag, hvis der er nye oplysninger af betydning, hvis reglerne er ændret med",
+            "virkning for sagen, eller hvis vi har begået en fejl, der ikke er ubetydelig.",
+            "Får du nye oplysninger, kan du altid bede os se på sagen igen.",
+        ),
+        _p(
+            "Hvis du er uenig, så kontakt os. Vi fortæller dig, om og hvordan du kan klage over afslaget.",
+            "Vil du klage til Folketingets Ombudsmand over sagen, gælder fristen på 1 år stadig fra den endelige",
+            "afgørelse. Den bliver ikke længere af, at du har bedt om genoptagelse.",
+        ),
+    ]
 
 
 _EFFECT_TEXT = {
@@ -506,6 +813,13 @@ _RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
     LetterKind.ANKESTYRELSEN_EFFEKTUERING: _ankestyrelsen_effektuering,
     LetterKind.TILBAGETRAEKNING: _tilbagetraekning,
     LetterKind.GENVURDERING_FORSINKET: _genvurdering_forsinket,
+    LetterKind.GENVURDERING_FORLAENGET: _genvurdering_forlaenget,
+    LetterKind.GENOPTAGELSE: _genoptagelse,
+    LetterKind.GENOPTAGELSE_AFSLAG: _genoptagelse_afslag,
+    LetterKind.KVITTERING_FORMALITET: _kvittering_formalitet,
+    LetterKind.KLAGEPUNKT_MODTAGET: _klagepunkt_modtaget,
+    LetterKind.FORMALITET_FORSINKET: _formalitet_forsinket,
+    LetterKind.FORMALITET_SVAR: _formalitet_svar,
 }
 
 

@@ -13,19 +13,30 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.deadlines import Deadline
+from domain.laws import Law, Paragraph
 from domain.vocabulary import (
     AnkestyrelsenOutcome,
     CaseOutcome,
     DeadlineName,
     ComplaintChannel,
     ComplaintKind,
+    ComplaintRecipient,
     DecisionDelivery,
     EscalationRoute,
+    FormalCategory,
+    FormalLevel,
+    FormalOutcome,
+    FormalStage,
+    GenoptagelseGround,
+    GenoptagelseResult,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
     Phase,
+    PointOutcome,
+    PointSource,
     RepresentativeKind,
+    Retsstilling,
     WarningKind,
 )
 from domain.letters import LetterFacts
@@ -65,6 +76,33 @@ class DecisionComplainedAbout(Model):
     klagevejledning_given: bool = True
 
 
+class Klagepunkt(Model):
+    """One point of a complaint, on its own track (docs/legal-reference.md §2.1; SEED 003 counts 3.5 per
+    complaint). No free text: what the citizen wrote about it stays in PostgreSQL with the complaint."""
+
+    number: int  # 1, 2, … in the order the points were registered
+    track: ComplaintKind
+    # Formal points: what in the handling is complained about (§4.1 forhold i sagsbehandlingen, §4.2).
+    category: FormalCategory | None = None
+    # Realitet points: the decision and the paragraph it rests on. Formal points may name the rule they
+    # say was broken (e.g. forvaltningsloven § 19 for partshøring).
+    decision_ref: str | None = None
+    law: Law | None = None
+    paragraph: Paragraph | None = None
+    source: PointSource = PointSource.FILING  # RETURNING: the complainant came back with it (§7)
+    round: int = 1
+    added_at: datetime | None = None  # None for the points of the filing (the case's `received`)
+    # The udfald at the kommune (§4.1): a formal point's answer, a realitet point's genvurdering.
+    outcome: PointOutcome | None = None
+    decided_by: FormalLevel | None = None  # formal points: who gave the outcome
+    decided_cycle: int | None = None  # formal points: in which servicemål cycle of the formal track
+    klageinstans_outcome: AnkestyrelsenOutcome | None = None  # realitet points: Ankestyrelsen's (R30, R32)
+
+    @property
+    def is_formal(self) -> bool:
+        return self.track == ComplaintKind.FORMALITET
+
+
 class ComplaintFiling(Model):
     """What a complaint is started with: the non-personal facts of its receipt."""
 
@@ -83,6 +121,35 @@ class ComplaintFiling(Model):
     # histories from before cases had owners.
     unit: str | None = None
     assignee: str | None = None
+    # Added with klagepunkter and SEED 004's registration (docs/legal-reference.md §4.1); empty or None in
+    # histories from before. A filing without points gets one from its kind (`initial_points`).
+    klagepunkter: list[Klagepunkt] = []
+    klaget_til: ComplaintRecipient | None = None
+    unit_complained_about: str | None = None
+    law: Law | None = None
+    paragraph: Paragraph | None = None
+
+    def initial_points(self) -> list[Klagepunkt]:
+        """The points the case starts with: those filed, else one from the kind and the area, so a filing
+        of an older caller (or an older history) still has its point."""
+        if self.klagepunkter:
+            return list(self.klagepunkter)
+        if self.kind == ComplaintKind.REALITET:
+            point = Klagepunkt(
+                number=1, track=self.kind, decision_ref=self.decision.reference, law=self.law, paragraph=self.paragraph
+            )
+        else:
+            # Not yet classified: "Andre", to be reclassified when the point is decided (§7 data quality).
+            point = Klagepunkt(number=1, track=self.kind, category=FormalCategory.ANDET)
+        return [point]
+
+    @property
+    def has_formal_points(self) -> bool:
+        return any(point.is_formal for point in self.initial_points())
+
+    @property
+    def has_realitet_points(self) -> bool:
+        return any(not point.is_formal for point in self.initial_points())
 
 
 class FilingReceipt(Model):
@@ -149,6 +216,51 @@ class CaseAssigned(Step):
     assignee: str | None = None
 
 
+class GenvurderingExtended(Step):
+    """N7: the genvurdering cannot be done within the 4 weeks; the reason is the step's reason, and the
+    citizen is given the expected date (R4)."""
+
+    expected: date
+
+
+class GenoptagelseDecided(Step):
+    """A request to reopen the closed case, decided (S11): reopened on a ground of R55/R56, or refused."""
+
+    result: GenoptagelseResult
+    ground: GenoptagelseGround | None = None
+
+
+class KlagepunktAdded(Step):
+    """A klagepunkt added to the open case: split out of the complaint, brought by a returning
+    complainant (§7), or a behaviour complaint raised inside an appeal (SEED 001)."""
+
+    track: ComplaintKind
+    category: FormalCategory | None = None
+    law: Law | None = None
+    paragraph: Paragraph | None = None
+    source: PointSource = PointSource.FILING
+
+
+class KlagepunktDecided(Step):
+    """The outcome of one formal klagepunkt at the level now answering; the category may be corrected."""
+
+    point: int
+    outcome: FormalOutcome
+    category: FormalCategory | None = None
+
+
+class FormalAnswered(Step):
+    """The answer to the formal klagepunkter (N14); the borgerrådgiver judges the retsstilling (§4.2)."""
+
+    retsstilling: Retsstilling | None = None
+
+
+class FormalEscalated(Step):
+    """The citizen takes the formal complaint on to the borgmester, a direktør or the borgerrådgiver."""
+
+    level: FormalLevel
+
+
 class StepResult(Model):
     case_id: str
     phase: Phase
@@ -164,6 +276,20 @@ class TimedDeadline(Model):
 
     deadline: Deadline
     ends_at: datetime
+
+
+class FormalTrack(Model):
+    """The formal track of a case (docs/legal-reference.md §2.9): who answers now and by when."""
+
+    stage: FormalStage
+    level: FormalLevel = FormalLevel.FORVALTNING
+    answer_due: TimedDeadline | None = None  # the servicemål of this level (R70, policy)
+    servicemaal_days: int | None = None  # the servicemål in arbejdsdage, as the letters say it
+    cycle: int = 1  # one per level taking the complaint (and its servicemål): keys its warnings
+    covers: list[int] = []  # the formal points this level answers (all at an escalation; new ones otherwise)
+    opened_at: datetime | None = None
+    answered_at: datetime | None = None
+    retsstilling: Retsstilling | None = None
 
 
 class AktindsigtRequest(Model):
@@ -283,10 +409,27 @@ class CaseState(BaseModel):
     version: int = 0
     unit: str | None = None  # the owner: set from the filing at intake, changed by the assign step
     assignee: str | None = None
+    klagepunkter: list[Klagepunkt] = []  # set at intake; empty only in a history replayed to before it
+    formal: FormalTrack | None = None  # None: no formal track (a realitetsklage, or a history from before)
 
     @property
     def case_id(self) -> str:
         return self.filing.case_id
+
+    @property
+    def formal_open(self) -> bool:
+        return self.formal is not None and self.formal.stage != FormalStage.CONCLUDED
+
+    @property
+    def points(self) -> list[Klagepunkt]:
+        """The klagepunkter; a case that passed intake before they existed has its filing's point."""
+        return self.klagepunkter or self.filing.initial_points()
+
+    def point(self, number: int) -> Klagepunkt | None:
+        return next((p for p in self.points if p.number == number), None)
+
+    def replace_point(self, point: Klagepunkt) -> None:
+        self.klagepunkter = [point if p.number == point.number else p for p in self.points]
 
     def round_pauses(self) -> list[tuple[date, date]]:
         """Answered aktindsigt requests that paused this round's genvurdering."""
@@ -335,6 +478,16 @@ class CaseView(Model):
     version: int
     unit: str | None = None
     assignee: str | None = None
+    # Registration for the statistics (SEED 004, docs/legal-reference.md §4.1-4.2). Plain fields: None where
+    # not registered (and in cases filed before they existed).
+    klagepunkter: list[Klagepunkt] = []  # each with its track, category, source and outcome
+    klaget_til: ComplaintRecipient | None = None  # who the complaint was sent to
+    unit_complained_about: str | None = None  # the unit (myndighedscenter) complained about
+    law: Law | None = None  # the lovområde, from the known-laws table (domain/laws.py)
+    paragraph: str | None = None  # its paragraph as the law numbers it: "83", "3 a"
+    formal_stage: FormalStage | None = None  # None: the case has no formal track
+    formal_level: FormalLevel | None = None  # who answers (or answered last) the formal points
+    retsstilling: Retsstilling | None = None  # the borgerrådgiver's judgement (§4.2)
 
 
 # --- The workflow's input and result ---------------------------------------------------------------

@@ -28,3 +28,28 @@ ONWARD_WINDOW = LONGEST_YEAR + timedelta(days=30)
 
 # The last step ids and results a case remembers, so a caller retrying a lost answer gets the first result.
 REMEMBERED_UPDATES = 20
+
+# --- the formal track (docs/legal-reference.md §2.9) ---------------------------------------------------------
+
+# No statute sets a time for answering a formalitetsklage; an answer is owed within reasonable time (R68,
+# R69). klagesag follows Ringsted's servicemål (R70): the citizen hears from the kommune when it cannot
+# answer within 8 arbejdsdage. The kommune sets its own number with KLAGESAG_SERVICEMAAL_ARBEJDSDAGE.
+SERVICEMAAL_WORKING_DAYS = 8
+
+# The caseworker is warned this long before the servicemål, so the answer can go out before the citizen
+# gets a delay notice.
+SERVICEMAAL_WARNING_BEFORE = timedelta(days=2)
+
+# Each level that takes the complaint (the forvaltning, then the borgmester, a direktør or the
+# borgerrådgiver) gets its own servicemål from the day it takes it. Policy [UNVERIFIED]: the sources give
+# the servicemål only for the first answer (R70).
+SERVICEMAAL_AT_EACH_LEVEL = True
+
+# The borgerrådgiver takes a formal complaint only when the dialogue with the forvaltning is exhausted
+# (SEED 002). klagesag counts it as exhausted once the forvaltning has answered the formal points, or its
+# servicemål has passed without an answer. Policy [UNVERIFIED]: SEED 002 does not say what "exhausted" means.
+DIALOGUE_EXHAUSTED_WHEN_SERVICEMAAL_PASSED = True
+
+# The borgerrådgiver is optional (kommunestyrelsesloven § 65 e, R50); the answer letter names it as an
+# onward route only where the kommune has one.
+KOMMUNE_HAS_BORGERRAADGIVER = True

@@ -17,14 +17,27 @@ from domain.models import (
     CaseAssigned,
     CaseState,
     EscalationRequested,
+    FormalAnswered,
+    FormalEscalated,
+    GenoptagelseDecided,
+    GenvurderingExtended,
+    KlagepunktAdded,
+    KlagepunktDecided,
+    Klagepunkt,
     Step,
 )
 from domain.vocabulary import (
     PHASE_DANISH,
+    DeadlineName,
     AnkestyrelsenOutcome,
     ComplaintKind,
     EscalationRoute,
+    FormalLevel,
+    FormalStage,
+    GenoptagelseResult,
     Phase,
+    PointOutcome,
+    PointSource,
 )
 
 MIN_REASON_LENGTH = 3
@@ -108,6 +121,30 @@ def check_genvurdering(state: CaseState) -> None:
     require_phase(state, "genvurdering", Phase.GENVURDERING)
 
 
+def check_genvurdering_extended(state: CaseState, step: GenvurderingExtended, now: datetime) -> None:
+    """N7 (retssikkerhedsbekendtgørelsen § 12 stk. 2, R4): before the 4 weeks pass, with the reason and the
+    expected date; once given, a later date is a new notice with a new reason."""
+    require_phase(state, "genvurdering-extended", Phase.GENVURDERING)
+    legal = state.deadlines.get(DeadlineName.GENVURDERING)
+    if legal is None:
+        raise StepRefused("No genvurdering deadline runs on this case; there is nothing to extend.")
+    promised = state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    running = promised if promised is not None and promised.ends_at > legal.ends_at else legal
+    if now > running.ends_at:
+        raise StepRefused(
+            f"The genvurdering deadline ({running.deadline.due.isoformat()}) has passed: an extension notice must "
+            "go before it (R4). The citizen was told of the delay; do the genvurdering now."
+        )
+    floor = max(legal.deadline.due, promised.deadline.due) if promised else legal.deadline.due
+    if step.expected <= floor:
+        raise StepRefused(
+            f"The expected date must come after {floor.isoformat()}"
+            + (" (the date already given)" if promised and promised.deadline.due >= legal.deadline.due else
+               ", the genvurdering deadline: until then no notice is needed")
+            + "; give --expected YYYY-MM-DD (R4)."
+        )
+
+
 def check_ankestyrelsen_received(state: CaseState, step: AnkestyrelsenReceived) -> None:
     require_phase(state, "ankestyrelsen-received", Phase.FORWARDED)
     journal = step.journal_number.strip()
@@ -128,7 +165,30 @@ def check_ankestyrelsen_outcome(state: CaseState, step: AnkestyrelsenDecided) ->
 
 
 def check_new_decision(state: CaseState) -> None:
-    require_phase(state, "new-decision", Phase.GENBEHANDLING)
+    require_phase(state, "new-decision", Phase.GENBEHANDLING, Phase.GENOPTAGET)
+
+
+def check_genoptagelse(state: CaseState, step: GenoptagelseDecided) -> None:
+    """S11: a closed case with a decision may be reopened on the grounds of R55 (or R56); the answer is
+    given either way."""
+    if not state.phase.is_terminal:
+        raise StepRefused(
+            f"The case is open ({_phase_name(state.phase)}): new facts go into the running case. Genoptagelse "
+            "is for a closed case (S11)."
+        )
+    require_phase(state, "genoptagelse", Phase.CLOSED)
+    if not any(not p.is_formal for p in state.points):
+        raise StepRefused(
+            "The case has no decision to reopen (only a formal complaint); a new complaint about the handling "
+            "is filed, or added to an open case."
+        )
+    if step.result == GenoptagelseResult.GENOPTAGET and step.ground is None:
+        raise StepRefused(
+            "Give the ground for reopening (R55: nye-oplysninger, nyt-retsgrundlag or sagsbehandlingsfejl; "
+            "R56: praksisaendring) with --ground."
+        )
+    if step.result == GenoptagelseResult.AFSLAAET and step.ground is not None:
+        raise StepRefused("A refusal has no ground for reopening; leave --ground out and give the begrundelse.")
 
 
 def check_complaint_received(state: CaseState) -> None:
@@ -156,6 +216,11 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
     earlier = {e.route for e in state.escalations}
     if route == EscalationRoute.LEDER:
         return
+    if route in (EscalationRoute.DIREKTOER, EscalationRoute.BORGERRAADGIVER) and state.formal is not None:
+        raise StepRefused(
+            f"The formal klagepunkter go to the {route.value} with 'formal-escalated --level {route.value}', so "
+            "its preconditions, its answer and its servicemål are followed (docs/legal-reference.md §2.9 F2)."
+        )
     if route == EscalationRoute.OMBUDSMAND:
         # Other klagemuligheder must be used first [R45]; the year runs from the highest klagemyndighed's
         # decision [R44]. For a formalitetsklage the kommune's own answer and the borgerrådgiver or
@@ -172,7 +237,7 @@ def check_escalation(state: CaseState, step: EscalationRequested, now: datetime)
                     "Folketingets Ombudsmand takes a case only when the other klagemuligheder are used "
                     "(ombudsmandsloven § 13, R45): wait for Ankestyrelsen's final decision."
                 )
-        elif not earlier & {EscalationRoute.BORGMESTER, EscalationRoute.BORGERRAADGIVER}:
+        elif not earlier & {EscalationRoute.BORGMESTER, EscalationRoute.BORGERRAADGIVER, EscalationRoute.DIREKTOER}:
             raise StepRefused(
                 "Folketingets Ombudsmand comes after the kommune's own complaint routes (R45): escalate "
                 "the formalitetsklage to the borgerrådgiver or borgmester first."
@@ -231,3 +296,158 @@ def check_assign(state: CaseState, step: CaseAssigned) -> None:
         raise StepRefused("Give the sagsbehandler as a user id, e.g. --assignee sb-ydelse, or leave it out.")
     if (step.unit.strip(), step.assignee) == (state.unit, state.assignee):
         raise StepRefused("The case already has this owner; nothing to change.")
+
+
+# --- klagepunkter and the formal track (docs/legal-reference.md §2.1, §2.9) ------------------------------------
+
+# While the kommune has not yet genvurderet the decision, a new realitet point about it joins the
+# genvurdering; afterwards the case is with Ankestyrelsen (or decided), which takes new information
+# itself (R40), and a complaint about another decision is a case of its own (§7).
+_REALITET_POINTS_OPEN_IN = (Phase.RECEIVED, Phase.AWAITING_STANDING, Phase.AKTINDSIGT, Phase.GENVURDERING)
+FORMAL_PHASES = (Phase.FORMAL_FIRST_LEVEL, Phase.FORMAL_ESCALATED)
+
+
+def check_klagepunkt_added(state: CaseState, step: KlagepunktAdded) -> None:
+    if state.phase.is_terminal:
+        raise StepRefused(
+            f"The case is {_phase_name(state.phase)}; new klagepunkter are a new complaint: file it "
+            "(a complaint about a decision with its own klagefrist, §7)."
+        )
+    if step.paragraph is not None and step.law is None:
+        raise StepRefused("A paragraph needs its law: give --law with --paragraph, e.g. --law serviceloven --paragraph 83.")
+    if step.track == ComplaintKind.FORMALITET:
+        if step.category is None:
+            raise StepRefused(
+                "A formal klagepunkt needs its category: what in the handling is complained about "
+                "(docs/legal-reference.md §4.1-4.2), e.g. --category sagsbehandlingstid."
+            )
+        return
+    if step.source == PointSource.APPEAL or step.category is not None:
+        raise StepRefused(
+            "A complaint about the handling or about a person's conduct is a formal klagepunkt: Ankestyrelsen "
+            "assesses only the content of the decision, not personal conduct (SEED 001). Give --track formalitet."
+        )
+    if not any(not p.is_formal for p in state.points):
+        raise StepRefused(
+            "This case has no decision under appeal; a complaint about the content of a decision is a "
+            "realitetsklage with its own klagefrist and genvurdering: file it as a new case (§7)."
+        )
+    if state.phase not in _REALITET_POINTS_OPEN_IN:
+        raise StepRefused(
+            f"The genvurdering is done (the case is {_phase_name(state.phase)}): a new point about the decision "
+            "goes to Ankestyrelsen with the case (R40), and a complaint about another decision is a new case (§7)."
+        )
+
+
+def _require_formal_open(state: CaseState, step_name: str) -> None:
+    if state.phase.is_terminal or not state.formal_open:
+        raise StepRefused(
+            f"'{step_name}' needs formal klagepunkter awaiting an answer, and this case has none "
+            "(docs/legal-reference.md §2.9): add one with 'klagepunkt-added --track formalitet', or take "
+            "the complaint on with 'formal-escalated'."
+        )
+
+
+def check_klagepunkt_decided(state: CaseState, step: KlagepunktDecided) -> None:
+    _require_formal_open(state, "klagepunkt-decided")
+    point = state.point(step.point)
+    if point is None:
+        numbers = ", ".join(str(p.number) for p in state.points) or "none"
+        raise StepRefused(f"The case has no klagepunkt {step.point}; its points are: {numbers}.")
+    if not point.is_formal:
+        raise StepRefused(
+            f"Klagepunkt {step.point} is about the content of the decision: its outcome is the genvurdering's "
+            "(rsl § 66) and Ankestyrelsen's, not a formal answer."
+        )
+    assert state.formal is not None
+    unchanged = (
+        point.outcome == PointOutcome(step.outcome.value)
+        and point.decided_by == state.formal.level
+        and point.decided_cycle == state.formal.cycle
+        and step.category in (None, point.category)
+    )
+    if unchanged:
+        raise StepRefused(f"Klagepunkt {step.point} already has this outcome from this level; nothing to change.")
+
+
+def pending_formal_points(state: CaseState) -> list[Klagepunkt]:
+    """The formal points the level now answering has to decide and has not yet: after an escalation every
+    formal point, otherwise the points not answered before."""
+    formal = state.formal
+    if formal is None:
+        return []
+    return [
+        p
+        for p in state.points
+        if p.is_formal and p.number in formal.covers and (p.outcome is None or p.decided_cycle != formal.cycle)
+    ]
+
+
+def check_formal_answered(state: CaseState, step: FormalAnswered) -> None:
+    _require_formal_open(state, "formal-answer")
+    assert state.formal is not None
+    pending = pending_formal_points(state)
+    if pending:
+        numbers = ", ".join(str(p.number) for p in pending)
+        raise StepRefused(
+            f"Decide every formal klagepunkt before the answer (N14 gives the outcome of each): "
+            f"'klagepunkt-decided --point N --outcome …' for point(s) {numbers}."
+        )
+    if state.formal.level == FormalLevel.BORGERRAADGIVER and step.retsstilling is None:
+        raise StepRefused(
+            "The borgerrådgiver records whether the complaint strengthened the citizen's retsstilling "
+            "(SEED 003): give --retsstilling processuel, materiel, ingen or ved-ikke."
+        )
+    if state.formal.level != FormalLevel.BORGERRAADGIVER and step.retsstilling is not None:
+        raise StepRefused(
+            "Only the borgerrådgiver judges whether the retsstilling was strengthened (SEED 003); leave "
+            "--retsstilling out."
+        )
+
+
+def check_formal_escalated(state: CaseState, step: FormalEscalated, now: datetime) -> None:
+    formal = state.formal
+    if formal is None:
+        raise StepRefused(
+            "The case has no formal klagepunkter to take further; add one with 'klagepunkt-added --track "
+            "formalitet' (a complaint about a decision's content goes through genvurdering and Ankestyrelsen, §3)."
+        )
+    if state.phase == Phase.WITHDRAWN:
+        raise StepRefused("The complaint was withdrawn; there is nothing to take further.")
+    if step.level == FormalLevel.FORVALTNING:
+        raise StepRefused(
+            "The forvaltning is the first level of every formal complaint; take it on to borgmester, "
+            "direktoer or borgerraadgiver (docs/legal-reference.md §2.9 F2)."
+        )
+    if formal.stage == FormalStage.ESCALATED:
+        raise StepRefused(
+            f"The formal complaint is already with the {formal.level.value}; register its answer "
+            "('formal-answer') before taking it further."
+        )
+    if formal.level == step.level:
+        raise StepRefused(f"The {step.level.value} has already answered the formal complaint.")
+    if step.level != FormalLevel.BORGERRAADGIVER:
+        return
+    # The borgerrådgiver's limits [SEED 002, 003; R51]: after the dialogue with the forvaltning, not a
+    # matter before tilsyn or ombudsmand, not more than 1 year old.
+    if state.escalations and {e.route for e in state.escalations} & {EscalationRoute.TILSYN, EscalationRoute.OMBUDSMAND}:
+        raise StepRefused(
+            "The matter is already before tilsyn or Folketingets Ombudsmand; the borgerrådgiver must decline "
+            "it (SEED 002/003)."
+        )
+    if formal.stage == FormalStage.FIRST_LEVEL:
+        from domain.policy import DIALOGUE_EXHAUSTED_WHEN_SERVICEMAAL_PASSED  # policy imports this module
+
+        due = formal.answer_due
+        passed = DIALOGUE_EXHAUSTED_WHEN_SERVICEMAAL_PASSED and due is not None and now > due.ends_at
+        if not passed:
+            when = f" or until its servicemål ({due.deadline.due.isoformat()}) has passed" if due else ""
+            raise StepRefused(
+                "The borgerrådgiver takes a complaint when the dialogue with the forvaltning is exhausted "
+                f"(SEED 002): let the forvaltning answer first ('formal-answer'){when}."
+            )
+    if formal.answered_at is not None and state.phase.is_terminal and now > one_year_after(formal.answered_at):
+        raise StepRefused(
+            "The matter was answered more than 1 year ago; the borgerrådgiver cannot take it (SEED 003, R51). "
+            "Folketingets Ombudsmand can extend its own 1-year frist in special cases (R43)."
+        )

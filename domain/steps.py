@@ -25,13 +25,35 @@ from domain.models import (
     CaseState,
     ComplaintReceivedAgain,
     EscalationRequested,
+    FormalAnswered,
+    FormalEscalated,
     FuldmagtReceived,
+    GenoptagelseDecided,
     GenvurderingDone,
+    GenvurderingExtended,
+    KlagepunktAdded,
+    KlagepunktDecided,
     NewDecisionMade,
     Step,
     Withdrawn,
 )
-from domain.vocabulary import AnkestyrelsenOutcome, EscalationRoute, GenvurderingResult, NewDecisionResult, Phase
+from domain.laws import Law
+from domain.vocabulary import (
+    AnkestyrelsenOutcome,
+    ComplaintKind,
+    EscalationRoute,
+    FormalCategory,
+    FormalLevel,
+    FormalOutcome,
+    FormalStage,
+    GenoptagelseGround,
+    GenoptagelseResult,
+    GenvurderingResult,
+    NewDecisionResult,
+    Phase,
+    PointSource,
+    Retsstilling,
+)
 
 Rule = Callable[[CaseState, Step, datetime], None]
 
@@ -44,6 +66,8 @@ class Role(StrEnum):
 
 
 CASEWORK = frozenset({Role.SAGSBEHANDLER, Role.LEDER})
+# The borgerrådgiver registers and answers formal complaints across the kommune (§2.9, SEED 002-003).
+FORMAL_WORK = CASEWORK | {Role.BORGERRAADGIVER}
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,8 @@ class Field:
     label_da: str  # the form's label
     choices: type[StrEnum] | None = None
     required: bool = True
+    example: str = "00-000000"  # a valid value of a field without choices (the probe of allowed_steps)
+    input_type: str = "text"  # the form's input type for a field without choices ("date")
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,17 @@ STEPS: tuple[StepSpec, ...] = (
         fields=(Field("result", "--result", "the genvurdering's result", "Resultat", GenvurderingResult),),
     ),
     StepSpec(
+        name="genvurdering-extended",
+        update="genvurdering_extended",
+        model=GenvurderingExtended,
+        rule=rules.check_genvurdering_extended,
+        help="tell the citizen, before the 4 weeks pass, why the genvurdering takes longer and when it is "
+        "expected (N7, R4); the reason is the letter's reason",
+        label_da="Forlæng genvurderingen (brev til borgeren)",
+        fields=(Field("expected", "--expected", "the expected date, YYYY-MM-DD", "Forventet færdig",
+                      example="2099-12-31", input_type="date"),),
+    ),
+    StepSpec(
         name="ankestyrelsen-received",
         update="ankestyrelsen_received",
         model=AnkestyrelsenReceived,
@@ -150,6 +187,20 @@ STEPS: tuple[StepSpec, ...] = (
         label_da="Ny klage modtaget",
     ),
     StepSpec(
+        name="genoptagelse",
+        update="genoptagelse",
+        model=GenoptagelseDecided,
+        rule=_about_the_step(rules.check_genoptagelse),
+        help="a request to reopen the closed case, decided: reopened on a ground (R55, R56), then a new "
+        "decision; or refused with a letter (S11)",
+        label_da="Genoptagelse",
+        fields=(
+            Field("result", "--result", "reopened or refused", "Resultat", GenoptagelseResult),
+            Field("ground", "--ground", "why the case is reopened", "Grund til genoptagelse", GenoptagelseGround,
+                  required=False),
+        ),
+    ),
+    StepSpec(
         name="withdraw",
         update="withdraw",
         model=Withdrawn,
@@ -181,6 +232,67 @@ STEPS: tuple[StepSpec, ...] = (
         roles=CASEWORK | {Role.BORGERRAADGIVER},
         cli_command="escalate",
     ),
+    StepSpec(
+        name="klagepunkt-added",
+        update="klagepunkt_added",
+        model=KlagepunktAdded,
+        rule=_about_the_step(rules.check_klagepunkt_added),
+        help="add a klagepunkt to the open case: a formal point starts the formal track; a returning "
+        "complainant's points are flagged (§7); behaviour raised in an appeal is a formal point (SEED 001)",
+        label_da="Tilføj klagepunkt",
+        fields=(
+            Field("track", "--track", "realitet (the decision's content) or formalitet (the handling)", "Spor",
+                  ComplaintKind),
+            Field("category", "--category", "what in the handling a formal point is about (§4.1-4.2)",
+                  "Kategori (formelle punkter)", FormalCategory, required=False),
+            Field("law", "--law", "the law of the paragraph", "Lov", Law, required=False),
+            Field("paragraph", "--paragraph", "the paragraph, e.g. 83 or 3 a", "Paragraf", required=False,
+                  example="83"),
+            Field("source", "--source", "filing: part of the complaint; returning: the citizen came back with it; "
+                  "appeal: raised inside an appeal", "Kilde", PointSource, required=False),
+        ),
+        roles=FORMAL_WORK,
+    ),
+    StepSpec(
+        name="klagepunkt-decided",
+        update="klagepunkt_decided",
+        model=KlagepunktDecided,
+        rule=_about_the_step(rules.check_klagepunkt_decided),
+        help="the outcome of one formal klagepunkt at the level answering now; --category corrects its "
+        "category (§2.9 F3)",
+        label_da="Afgør klagepunkt",
+        fields=(
+            Field("point", "--point", "the klagepunkt's number", "Klagepunkt nr.", example="1"),
+            Field("outcome", "--outcome", "the outcome of the point", "Udfald", FormalOutcome),
+            Field("category", "--category", "a corrected category", "Ny kategori", FormalCategory, required=False),
+        ),
+        roles=FORMAL_WORK,
+    ),
+    StepSpec(
+        name="formal-answer",
+        update="formal_answered",
+        model=FormalAnswered,
+        rule=_about_the_step(rules.check_formal_answered),
+        help="the answer to the formal klagepunkter (N14: outcome per point and the onward routes); the "
+        "borgerrådgiver records whether the retsstilling was strengthened",
+        label_da="Svar på klagen over sagsbehandlingen",
+        fields=(
+            Field("retsstilling", "--retsstilling", "the borgerrådgiver's judgement of the retsstilling",
+                  "Retsstilling styrket (borgerrådgiveren)", Retsstilling, required=False),
+        ),
+        roles=FORMAL_WORK,
+    ),
+    StepSpec(
+        name="formal-escalated",
+        update="formal_escalated",
+        model=FormalEscalated,
+        rule=rules.check_formal_escalated,
+        help="the formal complaint goes on to the borgmester, a direktør or the borgerrådgiver (who takes it "
+        "once the dialogue with the forvaltning is exhausted, SEED 002)",
+        label_da="Send klagen over sagsbehandlingen videre",
+        fields=(Field("level", "--level", "who takes the formal complaint", "Til", FormalLevel),),
+        roles=FORMAL_WORK,
+    ),
 )
 
 BY_NAME: dict[str, StepSpec] = {spec.name: spec for spec in STEPS}
@@ -203,8 +315,8 @@ def check_step(state: CaseState, step: Step, now: datetime) -> None:
 
 def allowed_steps(state: CaseState, now: datetime) -> list[StepSpec]:
     """The steps the law and the phase allow now, judged by the same rules as the validators. A step
-    that carries a choice is probed with its first value (escalation: the leder, always open); the rule
-    judges the value actually chosen when the step is taken."""
+    that carries a choice is probed with its first value (escalation: the leder, always open) and without
+    its optional fields; the rule judges the values actually chosen when the step is taken."""
     allowed = []
     for spec in STEPS:
         try:
@@ -225,20 +337,36 @@ _OFFERED_IN: dict[str, frozenset[Phase]] = {
     "aktindsigt-answered": frozenset({Phase.AKTINDSIGT}),
     "fuldmagt-received": frozenset({Phase.AWAITING_STANDING}),
     "genvurdering": frozenset({Phase.GENVURDERING}),
+    "genvurdering-extended": frozenset({Phase.GENVURDERING}),
     "ankestyrelsen-received": frozenset({Phase.FORWARDED}),
     "ankestyrelsen-outcome": frozenset({Phase.AT_ANKESTYRELSEN}),
-    "new-decision": frozenset({Phase.GENBEHANDLING}),
+    "new-decision": frozenset({Phase.GENBEHANDLING, Phase.GENOPTAGET}),
+    "genoptagelse": frozenset({Phase.CLOSED}),
     "complaint-received": frozenset({Phase.KLAGEFRIST}),
 }
 
 
-def offered_steps(phase: Phase) -> list[StepSpec]:
+# The formal track's steps, offered by its stage (CaseView.formal_stage) rather than by the phase.
+_OFFERED_AT_STAGE: dict[str, frozenset[FormalStage | None]] = {
+    "klagepunkt-decided": frozenset({FormalStage.FIRST_LEVEL, FormalStage.ESCALATED}),
+    "formal-answer": frozenset({FormalStage.FIRST_LEVEL, FormalStage.ESCALATED}),
+    "formal-escalated": frozenset({FormalStage.FIRST_LEVEL, FormalStage.CONCLUDED}),
+}
+
+
+def offered_steps(phase: Phase, formal_stage: FormalStage | None = None) -> list[StepSpec]:
     """The steps worth a form in this phase. Withdrawal and reassignment are open until the case ends;
     escalation stays open after it (the ombudsmand takes complaints up to a year later) and its
-    preconditions are judged when taken."""
+    preconditions are judged when taken. The formal track's steps follow its stage; taking the formal
+    complaint further stays open after the case closed, like escalation."""
     offered = []
     for spec in STEPS:
-        if spec.name in _OFFERED_IN:
+        if spec.name in _OFFERED_AT_STAGE:
+            if formal_stage in _OFFERED_AT_STAGE[spec.name] and (
+                spec.name == "formal-escalated" or not phase.is_terminal
+            ) and phase != Phase.WITHDRAWN:
+                offered.append(spec)
+        elif spec.name in _OFFERED_IN:
             if phase in _OFFERED_IN[spec.name]:
                 offered.append(spec)
         elif spec.name == "escalate" or not phase.is_terminal:
@@ -247,9 +375,11 @@ def offered_steps(phase: Phase) -> list[StepSpec]:
 
 
 def _probe(spec: StepSpec) -> Step:
+    """The step with its required fields only (optional ones at their defaults), each at its first value."""
     values: dict[str, object] = {"actor": "probe", "reason": "probe"}
     for field in spec.fields:
-        values[field.name] = next(iter(field.choices)) if field.choices else "00-000000"
+        if field.required:
+            values[field.name] = next(iter(field.choices)) if field.choices else field.example
     return spec.model.model_validate(values)
 
 

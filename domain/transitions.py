@@ -15,14 +15,17 @@ from domain.calendar_answers import (
     AktindsigtClosed,
     AktindsigtCloseQuestion,
     AktindsigtOpened,
+    ExtensionAnswer,
+    ExtensionQuestion,
     IntakeDeadlines,
     Moment,
     NewDecisionDeadlines,
     ReceivedDeadlines,
     ReceivedQuestion,
+    ServicemaalStarted,
     StandingConfirmed,
 )
-from domain.case_record import SYSTEM, CaseRecord
+from domain.case_record import SYSTEM, CaseRecord, point_fact
 from domain.errors import KlagesagError
 from domain.models import (
     AktindsigtAnswered,
@@ -35,23 +38,37 @@ from domain.models import (
     ComplaintReceivedAgain,
     EscalationRequested,
     ForwardCase,
+    FormalAnswered,
+    FormalEscalated,
+    FormalTrack,
     ForwardEntry,
     FuldmagtReceived,
+    GenoptagelseDecided,
     GenvurderingDone,
+    GenvurderingExtended,
+    Klagepunkt,
+    KlagepunktAdded,
+    KlagepunktDecided,
     NewDecisionMade,
     Step,
     Withdrawn,
 )
-from domain.policy import REPEATED_REMAND
+from domain.policy import REPEATED_REMAND, SERVICEMAAL_AT_EACH_LEVEL
+from domain.rules import FORMAL_PHASES
 from domain.vocabulary import (
     AnkestyrelsenOutcome,
     CaseOutcome,
+    ComplaintKind,
     DeadlineName,
     EscalationRoute,
+    FormalLevel,
+    FormalStage,
+    GenoptagelseResult,
     GenvurderingResult,
     LetterKind,
     NewDecisionResult,
     Phase,
+    PointOutcome,
     WarningKind,
 )
 
@@ -70,9 +87,24 @@ def pending_aktindsigt(state: CaseState) -> AktindsigtRequest:
 # --- intake ----------------------------------------------------------------------------------------------
 
 
-def intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
-    """Kvittering, standing and klagefrist (docs/legal-reference.md §2.2 S2, §2.6)."""
+def intake(record: CaseRecord, answer: IntakeDeadlines, *, formal_track: bool = False) -> None:
+    """Kvittering, standing and klagefrist (docs/legal-reference.md §2.2 S2, §2.6); the klagepunkter, and
+    the formal track when the complaint has formal points and the workflow version knows it (§2.9)."""
     s = record.state
+    s.klagepunkter = s.filing.initial_points()
+    if formal_track:
+        if answer.servicemaal is None:
+            raise InconsistentState(f"case {s.case_id} has formal klagepunkter but no servicemål from intake")
+        s.formal = FormalTrack(
+            stage=FormalStage.FIRST_LEVEL,
+            answer_due=answer.servicemaal,
+            servicemaal_days=answer.servicemaal_days,
+            opened_at=record.now(),
+            covers=[p.number for p in s.klagepunkter if p.is_formal],
+        )
+        if not s.filing.has_realitet_points:
+            _formal_intake(record, answer)
+            return
     s.complaint_received = s.filing.received
     s.deadlines[DeadlineName.GENVURDERING] = answer.genvurdering
     if answer.klagefrist is not None:
@@ -91,6 +123,56 @@ def intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
     else:
         record.record("filed", step, Phase.GENVURDERING)
         record.letter(LetterKind.KVITTERING)
+
+
+def _formal_intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
+    """A formalitetsklage alone: no klagefrist, no genvurdering; the forvaltning answers (§2.9 F0-F1)."""
+    s = record.state
+    s.complaint_received = s.filing.received
+    s.late = False
+    s.timeliness = answer.timeliness
+    s.unit, s.assignee = s.filing.unit, s.filing.assignee
+    representative = s.filing.representative
+    step = Step(actor=s.filing.actor, reason=f"Formalitetsklage modtaget ({s.filing.channel.value})")
+    if representative is not None and not representative.has_standing:
+        # Tavshedspligt holds here too: nothing about the case to a sender without a fuldmagt (R27-R29).
+        s.standing_confirmed = False
+        record.record("filed", step, Phase.AWAITING_STANDING)
+        record.letter(LetterKind.FULDMAGT_ANMODNING)
+    else:
+        record.record("filed", step, Phase.FORMAL_FIRST_LEVEL)
+        record.letter(LetterKind.KVITTERING_FORMALITET)
+
+
+def _phase_after_realitet(s: CaseState) -> Phase:
+    """Where a case goes when its realitet track ends: closed, or on with its formal points still open."""
+    if not s.formal_open:
+        return Phase.CLOSED
+    assert s.formal is not None
+    return Phase.FORMAL_ESCALATED if s.formal.stage == FormalStage.ESCALATED else Phase.FORMAL_FIRST_LEVEL
+
+
+def _realitet_points_decided(s: CaseState, outcome: PointOutcome) -> None:
+    """The udfald of the realitet points of the case (docs/legal-reference.md §4.1)."""
+    s.klagepunkter = [p if p.is_formal else p.model_copy(update={"outcome": outcome}) for p in s.points]
+
+
+def _realitet_points_at_klageinstans(s: CaseState, outcome: AnkestyrelsenOutcome) -> None:
+    s.klagepunkter = [
+        p if p.is_formal else p.model_copy(update={"klageinstans_outcome": outcome}) for p in s.points
+    ]
+
+
+_GENVURDERING_POINT_OUTCOME = {
+    GenvurderingResult.FULDT_MEDHOLD: PointOutcome.HELT_MEDHOLD,
+    GenvurderingResult.DELVIST_MEDHOLD: PointOutcome.DELVIST_MEDHOLD,
+    GenvurderingResult.FASTHOLDT: PointOutcome.IKKE_MEDHOLD,
+}
+_NEW_DECISION_POINT_OUTCOME = {
+    NewDecisionResult.BEVILLING: PointOutcome.HELT_MEDHOLD,
+    NewDecisionResult.DELVIS: PointOutcome.DELVIST_MEDHOLD,
+    NewDecisionResult.AFSLAG: PointOutcome.IKKE_MEDHOLD,
+}
 
 
 # --- aktindsigt (FVL §§ 9, 16; OFL § 36) ----------------------------------------------------------------
@@ -113,7 +195,7 @@ def aktindsigt_requested(record: CaseRecord, step: AktindsigtRequested, opened: 
     )
 
 
-def aktindsigt_answered_question(state: CaseState, now: datetime) -> AktindsigtCloseQuestion:
+def aktindsigt_answered_question(state: CaseState, now: datetime, step: Step) -> AktindsigtCloseQuestion:
     return AktindsigtCloseQuestion(
         at=now,
         request=pending_aktindsigt(state),
@@ -153,6 +235,10 @@ def aktindsigt_answered(record: CaseRecord, step: AktindsigtAnswered, closed: Ak
 def fuldmagt_received(record: CaseRecord, step: FuldmagtReceived, confirmed: StandingConfirmed) -> None:
     s = record.state
     s.standing_confirmed = True
+    if s.formal is not None and not s.filing.has_realitet_points:
+        record.record("fuldmagt-received", step, Phase.FORMAL_FIRST_LEVEL)
+        record.letter(LetterKind.KVITTERING_FORMALITET)
+        return
     s.deadlines[DeadlineName.GENVURDERING] = confirmed.genvurdering
     record.record("fuldmagt-received", step, Phase.GENVURDERING)
     record.letter(LetterKind.KVITTERING)
@@ -165,13 +251,14 @@ def genvurdering(record: CaseRecord, step: GenvurderingDone) -> None:
     s = record.state
     s.genvurdering_result = step.result
     s.overdue = False
+    _realitet_points_decided(s, _GENVURDERING_POINT_OUTCOME[step.result])
     if step.result == GenvurderingResult.FULDT_MEDHOLD:
         # N5: a new decision in the citizen's favour closes the case; no klagevejledning (FVL § 25).
         record.letter(LetterKind.NY_AFGOERELSE_MEDHOLD, reason=step.reason)
         s.outcome = CaseOutcome.FULDT_MEDHOLD
         s.final_decision_at = record.now()
         s.deadlines.clear()
-        record.record("genvurdering", step, Phase.CLOSED, result=step.result.value)
+        record.record("genvurdering", step, _phase_after_realitet(s), result=step.result.value)
         return
     if step.result == GenvurderingResult.DELVIST_MEDHOLD:
         # §2.8: a new decision for the changed part; the rest goes on to Ankestyrelsen.
@@ -192,6 +279,19 @@ def genvurdering(record: CaseRecord, step: GenvurderingDone) -> None:
     record.record("genvurdering", step, Phase.FORWARDED, result=step.result.value)
 
 
+def genvurdering_extension_question(state: CaseState, now: datetime, step: GenvurderingExtended) -> ExtensionQuestion:
+    return ExtensionQuestion(expected=step.expected, legal_due=genvurdering_due(state))
+
+
+def genvurdering_extended(record: CaseRecord, step: GenvurderingExtended, answer: ExtensionAnswer) -> None:
+    """N7: the citizen is told why the genvurdering takes longer and when it is expected (R4). The legal
+    4 weeks stay; the breach is judged against the date the citizen was given."""
+    s = record.state
+    s.deadlines[DeadlineName.GENVURDERING_FORVENTET] = answer.expected
+    record.letter(LetterKind.GENVURDERING_FORLAENGET, reason=step.reason, genvurdering_expected=step.expected)
+    record.record("genvurdering-extended", step, s.phase, expected=step.expected.isoformat())
+
+
 # --- Ankestyrelsen -----------------------------------------------------------------------------------------
 
 
@@ -204,6 +304,7 @@ def ankestyrelsen_received(record: CaseRecord, step: AnkestyrelsenReceived) -> N
 def ankestyrelsen_outcome(record: CaseRecord, step: AnkestyrelsenDecided) -> None:
     s = record.state
     s.outcome = CaseOutcome(step.outcome.value)
+    _realitet_points_at_klageinstans(s, step.outcome)
     if step.outcome == AnkestyrelsenOutcome.HJEMVIST:
         # §2.5: the decision is annulled and the kommune decides again (R33); a counter, and the leder is
         # alerted when it repeats.
@@ -218,7 +319,7 @@ def ankestyrelsen_outcome(record: CaseRecord, step: AnkestyrelsenDecided) -> Non
     s.final_decision_at = record.now()
     if step.outcome in (AnkestyrelsenOutcome.AENDRET, AnkestyrelsenOutcome.OPHAEVET):
         record.letter(LetterKind.ANKESTYRELSEN_EFFEKTUERING, outcome=step.outcome)
-    record.record("ankestyrelsen-outcome", step, Phase.CLOSED, outcome=step.outcome.value)
+    record.record("ankestyrelsen-outcome", step, _phase_after_realitet(s), outcome=step.outcome.value)
 
 
 # --- after hjemvisning (docs/legal-reference.md §2.5) --------------------------------------------------------------------
@@ -228,20 +329,38 @@ def new_decision(record: CaseRecord, step: NewDecisionMade, decided: NewDecision
     s = record.state
     s.new_decision_result = step.result
     s.deadlines.clear()
+    _realitet_points_decided(s, _NEW_DECISION_POINT_OUTCOME[step.result])
+    genoptaget = s.phase == Phase.GENOPTAGET  # after genoptagelse (S11), not hjemvisning
     if step.result == NewDecisionResult.BEVILLING:
-        record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason)
+        record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, genoptaget=genoptaget)
         s.outcome = CaseOutcome.BEVILGET_EFTER_HJEMVISNING
         s.final_decision_at = record.now()
-        record.record("new-decision", step, Phase.CLOSED, result=step.result.value)
+        record.record("new-decision", step, _phase_after_realitet(s), result=step.result.value)
         return
     # A new decision brings a new klagevejledning and a new klagefrist (FVL § 25, rsl § 67, §2.5).
     due = decided.klagefrist.deadline.due
     s.deadlines[DeadlineName.KLAGEFRIST] = decided.klagefrist
-    record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, klagefrist=due)
+    record.letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, reason=step.reason, klagefrist=due, genoptaget=genoptaget)
     record.record("new-decision", step, Phase.KLAGEFRIST, result=step.result.value, klagefrist=due.isoformat())
 
 
-def complaint_received_question(state: CaseState, now: datetime) -> ReceivedQuestion:
+def genoptagelse(record: CaseRecord, step: GenoptagelseDecided) -> None:
+    """S11: reopened, the kommune decides again (a new decision, a new klagefrist); refused, the case stays
+    closed and the citizen gets the begrundelse (R55, R56)."""
+    s = record.state
+    if step.result == GenoptagelseResult.AFSLAAET:
+        record.letter(LetterKind.GENOPTAGELSE_AFSLAG, reason=step.reason)
+        record.record("genoptagelse", step, Phase.CLOSED, result=step.result.value)
+        return
+    assert step.ground is not None
+    s.outcome = None
+    s.genvurdering_result = None
+    s.journal_number = None
+    record.letter(LetterKind.GENOPTAGELSE, reason=step.reason, genoptagelse_ground=step.ground)
+    record.record("genoptagelse", step, Phase.GENOPTAGET, result=step.result.value, ground=step.ground.value)
+
+
+def complaint_received_question(state: CaseState, now: datetime, step: Step) -> ReceivedQuestion:
     return ReceivedQuestion(at=now, klagefrist=state.deadlines[DeadlineName.KLAGEFRIST])
 
 
@@ -270,8 +389,22 @@ def withdraw(record: CaseRecord, step: Withdrawn) -> None:
     s.outcome = CaseOutcome.TILBAGETRUKKET
     s.overdue = False
     s.deadlines.clear()
+    at_ankestyrelsen = s.phase in (Phase.FORWARDED, Phase.AT_ANKESTYRELSEN)
+    s.klagepunkter = [_withdrawn(p, at_ankestyrelsen) for p in s.points]
+    if s.formal is not None:
+        s.formal = s.formal.model_copy(update={"stage": FormalStage.CONCLUDED})
     record.letter(LetterKind.TILBAGETRAEKNING)
     record.record("withdraw", step, Phase.WITHDRAWN)
+
+
+def _withdrawn(point: Klagepunkt, at_ankestyrelsen: bool) -> Klagepunkt:
+    """An undecided point ends as withdrawn; at Ankestyrelsen the case is recorded as bortfaldet (R32)."""
+    update: dict[str, object] = {}
+    if point.outcome is None:
+        update["outcome"] = PointOutcome.TILBAGETRUKKET
+    if at_ankestyrelsen and not point.is_formal:
+        update["klageinstans_outcome"] = AnkestyrelsenOutcome.BORTFALDET
+    return point.model_copy(update=update) if update else point
 
 
 def assign(record: CaseRecord, step: CaseAssigned) -> None:
@@ -296,6 +429,13 @@ def genvurdering_due(state: CaseState) -> date:
     return state.deadlines[DeadlineName.GENVURDERING].deadline.due
 
 
+def genvurdering_breach_at(state: CaseState) -> datetime:
+    """When the genvurdering is late: at the 4 weeks, or at the later date an extension notice gave (R4)."""
+    legal = state.deadlines[DeadlineName.GENVURDERING].ends_at
+    promised = state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    return max(legal, promised.ends_at) if promised is not None else legal
+
+
 def warn_genvurdering_soon(record: CaseRecord) -> None:
     record.warn(
         record.warning_key(WarningKind.GENVURDERING_SNART),
@@ -308,7 +448,10 @@ def warn_genvurdering_soon(record: CaseRecord) -> None:
 def genvurdering_overdue(record: CaseRecord, *, tell_citizen: bool) -> None:
     """The 4 weeks passed: the case is overdue, the leder is alerted, and the citizen is told (R4) where
     the workflow version does that (docs/changing-workflows.md)."""
-    message = warning_texts.genvurdering_overdue(genvurdering_due(record.state))
+    promised = record.state.deadlines.get(DeadlineName.GENVURDERING_FORVENTET)
+    message = warning_texts.genvurdering_overdue(
+        genvurdering_due(record.state), promised.deadline.due if promised is not None else None
+    )
     record.warn(record.warning_key(WarningKind.GENVURDERING_OVERSKREDET), WarningKind.GENVURDERING_OVERSKREDET, message)
     record.state.overdue = True
     record.escalate_automatically(EscalationRoute.LEDER, message)
@@ -344,12 +487,159 @@ def ankestyrelsen_long_wait(record: CaseRecord, wait: timedelta, key: str) -> No
 def klagefrist_expired(record: CaseRecord) -> None:
     """No complaint about the new decision: it is final (docs/legal-reference.md §2.5)."""
     s = record.state
-    record.record("klagefrist-expired", Step(actor=SYSTEM, reason="Klagefristen udløb uden ny klage"), Phase.CLOSED)
+    record.record(
+        "klagefrist-expired", Step(actor=SYSTEM, reason="Klagefristen udløb uden ny klage"), _phase_after_realitet(s)
+    )
     s.outcome = CaseOutcome.ENDELIG_AFGOERELSE
     s.final_decision_at = record.now()
     s.deadlines.pop(DeadlineName.KLAGEFRIST, None)
 
 
-def moment(state: CaseState, now: datetime) -> Moment:
+# --- klagepunkter and the formal track (docs/legal-reference.md §2.1, §2.9) ------------------------------------
+
+
+def klagepunkt_added(record: CaseRecord, step: KlagepunktAdded, started: ServicemaalStarted) -> None:
+    """A point appended to the open case (§7: a returning complainant's points are appended, not a new
+    case). A formal point starts the formal track at the forvaltning when none is open, with its servicemål."""
+    s = record.state
+    realitet = step.track == ComplaintKind.REALITET
+    point = Klagepunkt(
+        number=max((p.number for p in s.points), default=0) + 1,
+        track=step.track,
+        category=step.category,
+        decision_ref=s.filing.decision.reference if realitet else None,
+        law=step.law or (s.filing.law if realitet else None),
+        paragraph=step.paragraph if step.law else (s.filing.paragraph if realitet else None),
+        source=step.source,
+        round=s.round,
+        added_at=record.now(),
+    )
+    s.klagepunkter = [*s.points, point]
+    details = {"point": str(point.number), "track": point.track.value, "source": point.source.value}
+    if point.category is not None:
+        details["category"] = point.category.value
+    if point.is_formal and s.formal is not None and s.formal_open:
+        s.formal = s.formal.model_copy(update={"covers": [*s.formal.covers, point.number]})
+    elif point.is_formal:
+        # The new point goes to the forvaltning first, with a servicemål of its own (§2.9 F1).
+        s.formal = FormalTrack(
+            stage=FormalStage.FIRST_LEVEL,
+            answer_due=started.answer_due,
+            servicemaal_days=started.working_days,
+            cycle=s.formal.cycle + 1 if s.formal is not None else 1,
+            opened_at=record.now(),
+            retsstilling=s.formal.retsstilling if s.formal is not None else None,
+            covers=[point.number],
+        )
+        details["servicemaal"] = started.answer_due.deadline.due.isoformat()
+    record.record("klagepunkt-added", step, s.phase, **details)
+    record.letter(LetterKind.KLAGEPUNKT_MODTAGET, points=[point_fact(point)])
+
+
+def klagepunkt_decided(record: CaseRecord, step: KlagepunktDecided) -> None:
+    s = record.state
+    formal = _formal(s)
+    point = s.point(step.point)
+    if point is None:
+        raise InconsistentState(f"case {s.case_id} has no klagepunkt {step.point}")
+    decided = point.model_copy(
+        update={
+            "outcome": PointOutcome(step.outcome.value),
+            "decided_by": formal.level,
+            "decided_cycle": formal.cycle,
+            "category": step.category or point.category,
+        }
+    )
+    s.replace_point(decided)
+    details = {"point": str(step.point), "outcome": step.outcome.value, "level": formal.level.value}
+    if step.category is not None and step.category != point.category:
+        details.update(category=step.category.value, from_category=point.category.value if point.category else "")
+    record.record("klagepunkt-decided", step, s.phase, **details)
+
+
+def formal_answered(record: CaseRecord, step: FormalAnswered) -> None:
+    """N14: the answer with the outcome of each formal point and the onward routes. The formal track is
+    concluded (F3); a case with no realitet track still running closes."""
+    s = record.state
+    formal = _formal(s)
+    s.formal = formal.model_copy(
+        update={
+            "stage": FormalStage.CONCLUDED,
+            "answered_at": record.now(),
+            "retsstilling": step.retsstilling or formal.retsstilling,
+        }
+    )
+    answered = [point_fact(p) for p in s.points if p.number in formal.covers]
+    record.letter(LetterKind.FORMALITET_SVAR, reason=step.reason, points=answered)
+    phase_after = s.phase
+    if s.phase in FORMAL_PHASES:
+        phase_after = Phase.CLOSED
+        s.outcome = s.outcome or CaseOutcome.BESVARET
+        # The ombudsmand's year runs from the last answer of the kommune (R44).
+        s.final_decision_at = record.now()
+    details = {"level": formal.level.value}
+    if step.retsstilling is not None:
+        details["retsstilling"] = step.retsstilling.value
+    record.record("formal-answer", step, phase_after, **details)
+
+
+def formal_escalated(record: CaseRecord, step: FormalEscalated, started: ServicemaalStarted) -> None:
+    """F2: the borgmester, a direktør or the borgerrådgiver takes the formal complaint, with a servicemål
+    of its own (policy). A case closed by the first answer opens again for it."""
+    s = record.state
+    formal = _formal(s)
+    timed = started.answer_due if SERVICEMAAL_AT_EACH_LEVEL else None
+    s.formal = FormalTrack(
+        stage=FormalStage.ESCALATED,
+        level=step.level,
+        answer_due=timed,
+        servicemaal_days=started.working_days if timed else None,
+        cycle=formal.cycle + 1,
+        opened_at=record.now(),
+        retsstilling=formal.retsstilling,
+        covers=[p.number for p in s.points if p.is_formal],  # the whole formal complaint, judged again
+    )
+    phase_after = s.phase
+    if s.phase in FORMAL_PHASES or s.phase == Phase.CLOSED:
+        phase_after = Phase.FORMAL_ESCALATED
+        if s.outcome == CaseOutcome.BESVARET:
+            s.outcome = None
+    record.escalate(EscalationRoute(step.level.value), step.actor, step.reason, automatic=False)
+    record.record("formal-escalated", step, phase_after, level=step.level.value)
+    record.letter(LetterKind.KVITTERING_FORMALITET)
+
+
+def _formal(s: CaseState) -> FormalTrack:
+    if s.formal is None:
+        raise InconsistentState(f"case {s.case_id} has no formal track")
+    return s.formal
+
+
+def servicemaal_key(state: CaseState, kind: WarningKind) -> str:
+    """Warnings of the formal track are keyed by its servicemål, not by the realitet round."""
+    return f"{state.case_id}:f{_formal(state).cycle}:{kind.value}"
+
+
+def warn_servicemaal_soon(record: CaseRecord) -> None:
+    s = record.state
+    due = _formal(s).answer_due
+    assert due is not None
+    key = servicemaal_key(s, WarningKind.SERVICEMAAL_SNART)
+    record.warn(key, WarningKind.SERVICEMAAL_SNART, warning_texts.servicemaal_soon(due.deadline.due))
+    record.touch()
+
+
+def servicemaal_passed(record: CaseRecord) -> None:
+    """R70: the servicemål passed without an answer; the citizen is told, the caseworker warned."""
+    s = record.state
+    due = _formal(s).answer_due
+    assert due is not None
+    key = servicemaal_key(s, WarningKind.SERVICEMAAL_OVERSKREDET)
+    record.warn(key, WarningKind.SERVICEMAAL_OVERSKREDET, warning_texts.servicemaal_passed(due.deadline.due))
+    record.letter(LetterKind.FORMALITET_FORSINKET)
+    record.touch()
+
+
+def moment(state: CaseState, now: datetime, step: Step) -> Moment:
     """The question of the steps whose date is simply the day they are taken."""
     return Moment(at=now)

@@ -13,11 +13,17 @@ AKTINDSIGT_DELAY_REASON = "Vi er endnu ikke færdige med at gennemgå dokumenter
 def genvurdering_soon(due: date) -> str:
     return (
         f"Genvurderingen skal være færdig senest {due.isoformat()} (4 uger, rsl § 66, R3-R4). Send "
-        "forlængelsesbrev med forventet tidspunkt, hvis der mangler oplysninger (R4)."
+        "forlængelsesbrev med grund og forventet tidspunkt (skridtet 'genvurdering-extended'), hvis der "
+        "mangler oplysninger (R4)."
     )
 
 
-def genvurdering_overdue(due: date) -> str:
+def genvurdering_overdue(due: date, promised: date | None = None) -> str:
+    if promised is not None:
+        return (
+            f"Genvurderingen er ikke færdig til den dato, borgeren fik i forlængelsesbrevet ({promised.isoformat()}; "
+            f"fristen var {due.isoformat()}, R4). Sagen skal stadig genvurderes og sendes videre."
+        )
     return (
         f"Fristen for genvurdering ({due.isoformat()}) er overskredet. Sagen skal stadig genvurderes og "
         "sendes videre; borgerens ret fortabes ikke (docs/legal-reference.md §7)."
@@ -42,4 +48,18 @@ def repeated_remand(remand_count: int) -> str:
     return (
         f"Sagen er hjemvist {remand_count} gange. Borgerens behov venter, mens sagen går i "
         "ring (docs/legal-reference.md §2.5, SEED 003)."
+    )
+
+
+def servicemaal_soon(due: date) -> str:
+    return (
+        f"Formalitetsklagen skal helst besvares senest {due.isoformat()} (kommunens servicemål, R70). "
+        "Ellers får borgeren automatisk besked om, at svaret bliver forsinket."
+    )
+
+
+def servicemaal_passed(due: date) -> str:
+    return (
+        f"Servicemålet for svaret på formalitetsklagen ({due.isoformat()}) er passeret; borgeren har fået "
+        "besked. Svar inden for rimelig tid (god forvaltningsskik, R68)."
     )

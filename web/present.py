@@ -18,6 +18,8 @@ DEADLINE_DANISH = {
     "klagefrist": "Klagefristen udløber",
     "genvurdering": "Genvurdering",
     "aktindsigt": "Svar på aktindsigt",
+    "servicemaal": "Servicemål for svar på klagen over sagsbehandlingen",
+    "genvurdering_forventet": "Genvurdering (forventet dato givet til borgeren)",
 }
 
 URGENCY_DANISH = {"overdue": "Fristen er overskredet", "soon": "Fristen er tæt på", "ok": ""}

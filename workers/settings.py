@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from domain.calendar import CalendarProfile
 from domain.errors import SettingsError  # raised here; the CLI maps it to exit 2 (one line)
+from domain.policy import SERVICEMAAL_WORKING_DAYS
 from workers.payload_keys import development_keys, parse_keys
 
 TASK_QUEUE = "klagesag"
@@ -306,6 +307,16 @@ class Settings:
     retention_days: int = field(
         default_factory=lambda: _int(
             "KLAGESAG_RETENTION_DAYS", 1826, minimum=1, expected="a whole number of days, at least 1 (e.g. 1826)"
+        )
+    )
+    # The kommune's servicemål for answering a formalitetsklage, in arbejdsdage (R70; domain/policy.py).
+    servicemaal_working_days: int = field(
+        default_factory=lambda: _int(
+            "KLAGESAG_SERVICEMAAL_ARBEJDSDAGE",
+            SERVICEMAAL_WORKING_DAYS,
+            minimum=1,
+            maximum=60,
+            expected="a whole number of arbejdsdage, 1-60 (e.g. 8)",
         )
     )
     # AES-256 keys for Temporal payloads, "id:base64,…", the first one active (workers/payload_keys.py).

@@ -72,7 +72,7 @@ def build_worker(
     *,
     channel: LetterChannel | None = None,
 ) -> Worker:
-    deadlines = DeadlineActivities(settings.calendar_profile)
+    deadlines = DeadlineActivities(settings.calendar_profile, settings.servicemaal_working_days)
     case_register = CaseRegisterActivities(register, channel or OutboxFolder(settings.outbox_dir))
     digests = DigestActivities(register, settings.outbox_dir)
     config = deployment_config(settings)

@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         Model,
         Step,
         StepResult,
+        TimedDeadline,
     )
     from domain.steps import StepSpec
     from domain.vocabulary import PHASE_DANISH, DeadlineName, Phase
@@ -55,12 +56,15 @@ with workflow.unsafe.imports_passed_through():
 
 
 # The steps whose dates come from the calendar: which activity to ask, and the question, from the state.
-CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, datetime], Model]]] = {
+CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, datetime, Any], Model]]] = {
     "aktindsigt-requested": (DeadlineActivities.aktindsigt_opened, transitions.moment),
     "aktindsigt-answered": (DeadlineActivities.aktindsigt_closed, transitions.aktindsigt_answered_question),
     "fuldmagt-received": (DeadlineActivities.standing_confirmed, transitions.moment),
     "new-decision": (DeadlineActivities.new_decision_deadlines, transitions.moment),
     "complaint-received": (DeadlineActivities.received_deadlines, transitions.complaint_received_question),
+    "klagepunkt-added": (DeadlineActivities.servicemaal_started, transitions.moment),
+    "formal-escalated": (DeadlineActivities.servicemaal_started, transitions.moment),
+    "genvurdering-extended": (DeadlineActivities.genvurdering_extension, transitions.genvurdering_extension_question),
 }
 
 # What each step does to the case, by the step's name in domain/steps.py.
@@ -76,7 +80,17 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "withdraw": transitions.withdraw,
     "assign": transitions.assign,
     "escalate": transitions.escalate,
+    "klagepunkt-added": transitions.klagepunkt_added,
+    "klagepunkt-decided": transitions.klagepunkt_decided,
+    "formal-answer": transitions.formal_answered,
+    "formal-escalated": transitions.formal_escalated,
+    "genvurdering-extended": transitions.genvurdering_extended,
+    "genoptagelse": transitions.genoptagelse,
 }
+
+# Added with the formal track (docs/legal-reference.md §2.9): a complaint with formal klagepunkter gets a
+# formal track at intake. A formalitetsklage filed before went down the genvurdering path and replays so.
+PATCH_FORMAL_TRACK = "formal-track"
 
 
 @workflow.defn(failure_exception_types=[StepRefused])
@@ -102,7 +116,8 @@ class ComplaintWorkflow:
                 answer = await workflow.execute_activity_method(
                     DeadlineActivities.intake_deadlines, IntakeQuestion(filing=self._state.filing), **QUICK
                 )
-                transitions.intake(self._record, answer)
+                formal_track = self._state.filing.has_formal_points and workflow.patched(PATCH_FORMAL_TRACK)
+                transitions.intake(self._record, answer, formal_track=formal_track)
         while not self._archived:
             await self._perform_pending()
             if self._state.round != self._run_round:
@@ -196,20 +211,22 @@ class ComplaintWorkflow:
                 return earlier
             # Again under the lock: an earlier update may have moved the case since the validator ran.
             self._check(spec, step)
-            answer = await self._ask_calendar(spec)
+            answer = await self._ask_calendar(spec, step)
             TRANSITIONS[spec.name](self._record, step, *([answer] if answer is not None else []))
             # Counted here, once per update id (workers/metrics.py says why not at the edge).
             metrics.step_taken(workflow.metric_meter(), spec.name)
             return self._record.result(self._update_id())
 
-    async def _ask_calendar(self, spec: StepSpec) -> Model | None:
+    async def _ask_calendar(self, spec: StepSpec, step: Step) -> Model | None:
         """The date a step needs, before it changes anything: a date the calendar cannot count refuses the
         step with the calendar's message, and the case goes on as before."""
         if spec.name not in CALENDAR_QUESTIONS:
             return None
         activity, question = CALENDAR_QUESTIONS[spec.name]
         try:
-            return await workflow.execute_activity_method(activity, question(self._state, workflow.now()), **QUICK)
+            return await workflow.execute_activity_method(
+                activity, question(self._state, workflow.now(), step), **QUICK
+            )
         except ActivityError as failed:
             cause = failed.cause
             if isinstance(cause, ApplicationError) and cause.type == CALENDAR_ERROR:
@@ -284,7 +301,7 @@ class ComplaintWorkflow:
             last_step_at=s.last_step_at,
             next_deadline_at=next_deadline[1] if next_deadline else None,
             next_deadline_kind=next_deadline[0] if next_deadline else None,
-            deadlines=s.deadlines,
+            deadlines=self._deadlines(),
             history=s.history,
             letters=[letter.key for letter in s.letters],
             escalations=s.escalations,
@@ -293,7 +310,23 @@ class ComplaintWorkflow:
             version=s.version,
             unit=s.unit,
             assignee=s.assignee,
+            klagepunkter=s.points,
+            klaget_til=s.filing.klaget_til,
+            unit_complained_about=s.filing.unit_complained_about,
+            law=s.filing.law,
+            paragraph=s.filing.paragraph,
+            formal_stage=s.formal.stage if s.formal else None,
+            formal_level=s.formal.level if s.formal else None,
+            retsstilling=s.formal.retsstilling if s.formal else None,
         )
+
+    def _deadlines(self) -> dict[DeadlineName, TimedDeadline]:
+        """The running deadlines, with the formal track's servicemål while its answer is awaited."""
+        s = self._state
+        servicemaal = s.formal.answer_due if s.formal is not None and s.formal_open else None
+        if servicemaal is None or s.phase.is_terminal:
+            return s.deadlines
+        return {**s.deadlines, DeadlineName.SERVICEMAAL: servicemaal}
 
     def _next_deadline(self) -> tuple[DeadlineName, datetime] | None:
         s = self._state
@@ -302,6 +335,10 @@ class ComplaintWorkflow:
             Phase.AKTINDSIGT: DeadlineName.AKTINDSIGT,
             Phase.KLAGEFRIST: DeadlineName.KLAGEFRIST,
         }.get(s.phase)
-        if name is None or name not in s.deadlines:
-            return None
-        return name, s.deadlines[name].ends_at
+        if name == DeadlineName.GENVURDERING and DeadlineName.GENVURDERING_FORVENTET in s.deadlines:
+            name = DeadlineName.GENVURDERING_FORVENTET  # the date the citizen was given (N7) is what is left
+        candidates = [(name, s.deadlines[name].ends_at)] if name is not None and name in s.deadlines else []
+        deadlines = self._deadlines()
+        if DeadlineName.SERVICEMAAL in deadlines and s.standing_confirmed:
+            candidates.append((DeadlineName.SERVICEMAAL, deadlines[DeadlineName.SERVICEMAAL].ends_at))
+        return min(candidates, key=lambda c: c[1]) if candidates else None

@@ -16,7 +16,12 @@ from temporalio import workflow
 
 from domain import transitions
 from domain.case_record import CaseRecord
-from domain.policy import ANKESTYRELSEN_LONG_WAITS, GENVURDERING_WARNING_BEFORE, ONWARD_WINDOW
+from domain.policy import (
+    ANKESTYRELSEN_LONG_WAITS,
+    GENVURDERING_WARNING_BEFORE,
+    ONWARD_WINDOW,
+    SERVICEMAAL_WARNING_BEFORE,
+)
 from domain.vocabulary import DeadlineName, Phase, WarningKind
 
 # Added after v1: the citizen is told when the genvurdering deadline passes (R4). Complaints that passed
@@ -46,7 +51,9 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
         if not s.has_warning(soon):
             timers.append(Timer(due - GENVURDERING_WARNING_BEFORE, soon, partial(transitions.warn_genvurdering_soon, record)))
         if not s.has_warning(late):
-            timers.append(Timer(due, late, partial(_genvurdering_overdue, record)))
+            # After a timely extension notice (N7, R4) the breach is judged against the date the citizen was
+            # given; only cases that sent one have it, so older histories keep their timer.
+            timers.append(Timer(transitions.genvurdering_breach_at(s), late, partial(_genvurdering_overdue, record)))
     elif s.phase == Phase.AKTINDSIGT:
         pending = transitions.pending_aktindsigt(s)
         key = record.warning_key(WarningKind.AKTINDSIGT_OVERSKREDET, len(s.aktindsigt))
@@ -65,6 +72,26 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
         # Onward escalation (Folketingets Ombudsmand) stays possible for a year after the final decision.
         anchor = s.final_decision_at or s.last_step_at or record.now()
         timers.append(Timer(anchor + ONWARD_WINDOW, "archive", archive))
+    if s.formal is not None and s.formal_open and s.standing_confirmed and not s.phase.is_terminal:
+        timers += _servicemaal_timers(record)
+    return timers
+
+
+def _servicemaal_timers(record: CaseRecord) -> list[Timer]:
+    """The formal track's servicemål (R70, policy): a warning before it, a notice to the citizen at it. Only
+    cases with a formal track have these, and no history from before it has one."""
+    s = record.state
+    assert s.formal is not None
+    due = s.formal.answer_due
+    if due is None:
+        return []
+    timers = []
+    soon = transitions.servicemaal_key(s, WarningKind.SERVICEMAAL_SNART)
+    passed = transitions.servicemaal_key(s, WarningKind.SERVICEMAAL_OVERSKREDET)
+    if not s.has_warning(soon):
+        timers.append(Timer(due.ends_at - SERVICEMAAL_WARNING_BEFORE, soon, partial(transitions.warn_servicemaal_soon, record)))
+    if not s.has_warning(passed):
+        timers.append(Timer(due.ends_at, passed, partial(transitions.servicemaal_passed, record)))
     return timers
 
 

@@ -4,10 +4,14 @@ Run it once per released version of ComplaintWorkflow, and commit what it writes
 
     .venv/bin/python -m tests.replay.record_golden v1
 
-It drives one complaint through every kind of step and timer (a late filing, aktindsigt twice, the
-genvurdering warning and breach, forwarding, hjemvisning, a new decision and a second round through
-continue-as-new, stadfæstelse, an escalation) on the time-skipping server with a real PostgreSQL, and
-writes each run of the workflow as `histories/<version>-run<N>.json`.
+v1 and v2 drive one complaint through every kind of step and timer of the realitet track (a late filing,
+aktindsigt twice, the genvurdering warning and breach, forwarding, hjemvisning, a new decision and a
+second round through continue-as-new, stadfæstelse, an escalation). v3 records two complaints that use
+the klagepunkter and the formal track: one with both realitet and formal points (a returning
+complainant's point, an extension notice (N7), the servicemål notice, the borgerrådgiver, a behaviour
+complaint raised at Ankestyrelsen, a second round, genoptagelse after closing), and a formalitetsklage alone taken on to the borgmester. Each runs on the
+time-skipping server with a real PostgreSQL; each run of a workflow is written as
+`histories/<version>[-<lifecycle>]-run<N>.json`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,6 +59,76 @@ async def _full_lifecycle(harness: Harness) -> str:
     return case.id
 
 
+async def _mixed_lifecycle(harness: Harness) -> str:
+    case = await harness.file(
+        klagepunkter=[{"track": "realitet"}, {"track": "formalitet", "category": "sagsbehandlingstid"}],
+        klaget_til="myndighedscenter",
+    )
+    await case.step("klagepunkt-added", track="formalitet", category="manglende_svar", source="returning")
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    await case.step("genvurdering-extended", expected=(due + timedelta(days=10)).isoformat())
+    await harness.advance(14)  # the servicemål warning and the citizen's notice
+    await case.step("klagepunkt-decided", point=2, outcome="kritik")
+    await case.step("klagepunkt-decided", point=3, outcome="beklagelse", category="orientering")
+    await case.step("formal-answer")
+    await case.step("formal-escalated", level="borgerraadgiver")
+    await case.step("klagepunkt-decided", point=2, outcome="kritik")
+    await case.step("klagepunkt-decided", point=3, outcome="helt_medhold")
+    await case.step("formal-answer", retsstilling="processuel")
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-300400")
+    await case.step("klagepunkt-added", track="formalitet", category="optraeden", source="appeal")
+    await case.step("ankestyrelsen-outcome", outcome="hjemvist")
+    await case.step("new-decision", result="afslag")
+    await harness.advance(3)
+    await case.step("complaint-received")  # round 2: continue-as-new with the formal point still open
+    await case.step("klagepunkt-decided", point=4, outcome="beklagelse")
+    await case.step("formal-answer")
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-300401")
+    await case.step("ankestyrelsen-outcome", outcome="stadfaestet")
+    await harness.advance(30)
+    await case.step("genoptagelse", result="genoptaget", ground="nye_oplysninger")  # S11
+    await case.step("new-decision", result="bevilling")
+    await case.settled()
+    return case.id
+
+
+async def _formal_lifecycle(harness: Harness) -> str:
+    case = await harness.file(
+        kind="formalitet",
+        decision_received=None,
+        area="serviceloven § 42",
+        klaget_til="borgmester",
+        klagepunkter=[
+            {"track": "formalitet", "category": "sagsbehandlingstid"},
+            {"track": "formalitet", "category": "partshoering", "law": "forvaltningsloven", "paragraph": "19"},
+        ],
+    )
+    await harness.advance(14)  # the servicemål warning and the citizen's notice
+    await case.step("klagepunkt-decided", point=1, outcome="beklagelse")
+    await case.step("klagepunkt-decided", point=2, outcome="ikke_medhold")
+    await case.step("formal-answer")
+    await case.step("formal-escalated", level="borgmester")
+    await harness.advance(14)  # the borgmester's servicemål
+    await case.step("klagepunkt-decided", point=1, outcome="kritik")
+    await case.step("klagepunkt-decided", point=2, outcome="ikke_medhold")
+    await case.step("formal-answer")
+    await case.step("escalate", route="ombudsmand")
+    await case.settled()
+    return case.id
+
+
+Lifecycle = Callable[[Harness], Awaitable[str]]
+# The lifecycles each version records, by the name its files carry ("" for the first).
+LIFECYCLES: dict[str, list[tuple[str, Lifecycle]]] = {
+    "v1": [("", _full_lifecycle)],
+    "v2": [("", _full_lifecycle)],
+    "v3": [("mixed", _mixed_lifecycle), ("formal", _formal_lifecycle)],
+}
+LATEST = "v3"
+
+
 async def _runs(harness: Harness, case_id: str) -> list[WorkflowHistory]:
     """Every run of the workflow, oldest first, following the continue-as-new chain backwards."""
     histories = []
@@ -68,6 +143,7 @@ async def _runs(harness: Harness, case_id: str) -> list[WorkflowHistory]:
 
 
 async def record(version: str) -> list[Path]:
+    recorded: list[tuple[str, list[WorkflowHistory]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         postgres = LocalPostgres(Path(tmp) / "pg", free_port())
         postgres.start()
@@ -79,17 +155,19 @@ async def record(version: str) -> list[Path]:
             try:
                 async with _time_skipping_server() as env:
                     async with Harness(env, register, url, Path(tmp) / "outbox") as harness:
-                        case_id = await _full_lifecycle(harness)
-                        runs = await _runs(harness, case_id)
+                        for name, lifecycle in LIFECYCLES.get(version, LIFECYCLES[LATEST]):
+                            case_id = await lifecycle(harness)
+                            recorded.append((name, await _runs(harness, case_id)))
             finally:
                 await register.close()
         finally:
             postgres.stop()
     written = []
-    for number, history in enumerate(runs, start=1):
-        path = HISTORIES / f"{version}-run{number}.json"
-        path.write_text(history.to_json(), encoding="utf-8")
-        written.append(path)
+    for name, runs in recorded:
+        for number, history in enumerate(runs, start=1):
+            path = HISTORIES / f"{version}{'-' + name if name else ''}-run{number}.json"
+            path.write_text(history.to_json(), encoding="utf-8")
+            written.append(path)
     return written
 
 

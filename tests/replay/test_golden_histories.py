@@ -3,6 +3,8 @@ complaints could not replay fails here, before it reaches a worker (see docs/cha
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from temporalio.worker import Replayer
 
 from tests.conftest import DATA_CONVERTER
 from workers.worker import workflow_runner
-from workflows.complaint import ComplaintWorkflow
+from workflows.complaint import PATCH_FORMAL_TRACK, ComplaintWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -36,3 +38,20 @@ async def test_a_changed_workflow_is_caught_by_replay() -> None:
     replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=DATA_CONVERTER, workflow_runner=workflow_runner())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None
+
+
+def test_the_formal_track_and_klagepunkter_are_in_a_golden_history() -> None:
+    """v3 records the steps of the formal track, the extension notice and the patch that started the formal
+    track, so a change to them that running complaints could not replay fails here too."""
+    texts = [path.read_text(encoding="utf-8") for path in HISTORIES]
+    for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated", "genvurdering_extended",
+                   "genoptagelse"):
+        assert any(f'"name": "{update}"' in text for text in texts), update
+    patches = {
+        json.loads(base64.b64decode(payload["data"]))["id"]
+        for history in HISTORIES
+        for event in json.loads(history.read_text(encoding="utf-8"))["events"]
+        if event["eventType"] == "EVENT_TYPE_MARKER_RECORDED"
+        for payload in event["markerRecordedEventAttributes"]["details"]["patch-data"]["payloads"]
+    }
+    assert PATCH_FORMAL_TRACK in patches

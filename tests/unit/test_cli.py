@@ -213,3 +213,59 @@ def test_commands_that_need_no_server_do_not_import_temporal_or_the_web() -> Non
     probe = "import sys, cli.main; print(sorted(m for m in ('temporalio', 'cryptography', 'fastapi', 'asyncpg') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+# --- file: the registration of SEED 004, parsed before any connection ---------------------------------------
+
+FILE_ARGS = [
+    "file", "--cpr", "010190-1234", "--name", "Ole", "--decision-ref", "AFG-1", "--received", "2025-05-10",
+    "--channel", "written", "--text", "Klage", "--area", "SEL § 83",
+]  # fmt: skip
+
+
+def _filed(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The parsed filing `klagesag file` would send; stops at the first connection."""
+    seen: list[Any] = []
+
+    async def no_register(settings: object) -> None:
+        raise SystemExit(0)
+
+    from casework import operations
+
+    real = operations.parse_filing
+
+    def spy(raw: dict[str, Any]) -> Any:
+        seen.append(real(raw))
+        return seen[-1]
+
+    monkeypatch.setattr(operations, "parse_filing", spy)
+    monkeypatch.setattr(cli, "_with_register", no_register)
+    return seen
+
+
+def test_file_registers_klaget_til_the_law_and_formal_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _filed(monkeypatch)
+    code = run([*FILE_ARGS, "--kind", "realitet", "--decision-received", "2025-05-01", "--klaget-til", "borgmester",
+                "--formal-point", "sagsbehandlingstid", "--formal-point", "manglende-svar"])
+    assert code == 0
+    request = seen[0]
+    assert (request.klaget_til, request.law, request.paragraph) == ("borgmester", "serviceloven", "83")
+    assert [(p.track, p.category) for p in request.klagepunkter] == [
+        ("realitet", None), ("formalitet", "sagsbehandlingstid"), ("formalitet", "manglende_svar"),
+    ]  # fmt: skip
+
+
+def test_a_formalitetsklage_needs_no_decision_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _filed(monkeypatch)
+    assert run([*FILE_ARGS, "--kind", "formalitet", "--formal-point", "betjening"]) == 0
+    assert seen[0].decision_received.isoformat() == "2025-05-10"
+
+
+def test_a_realitetsklage_without_a_decision_date_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run([*FILE_ARGS, "--kind", "realitet"]), capsys)
+    assert "decision_received" in line
+
+
+def test_det_sociale_naevn_is_not_offered_for_a_new_complaint(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(run([*FILE_ARGS, "--kind", "realitet", "--klaget-til", "det-sociale-naevn"]), capsys)
+    assert "klaget-til" in line

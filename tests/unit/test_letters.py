@@ -10,12 +10,24 @@ from domain.letters import (
     LetterFacts,
     LetterFactsMissing,
     LetterNotAllowed,
+    PointFact,
     Recipient,
     dansk_dato,
     dansk_frist,
     render_letter,
 )
-from domain.vocabulary import AnkestyrelsenOutcome, GenvurderingResult, LetterKind, NewDecisionResult
+from domain.vocabulary import (
+    AnkestyrelsenOutcome,
+    ComplaintKind,
+    FormalCategory,
+    FormalLevel,
+    GenoptagelseGround,
+    GenvurderingResult,
+    LetterKind,
+    NewDecisionResult,
+    PointOutcome,
+    PointSource,
+)
 
 PART = Recipient(name="Anna Jensen", role="part")
 REPR = Recipient(name="Ole Hansen", role="partsrepraesentant", party_name="Anna Jensen")
@@ -68,6 +80,35 @@ FACTS_FOR: dict[LetterKind, LetterFacts] = {
     LetterKind.ANKESTYRELSEN_EFFEKTUERING: BASE.model_copy(update={"outcome": AnkestyrelsenOutcome.AENDRET}),
     LetterKind.TILBAGETRAEKNING: BASE,
     LetterKind.GENVURDERING_FORSINKET: BASE,
+}
+
+WAITING = PointFact(number=2, track=ComplaintKind.FORMALITET, category=FormalCategory.SAGSBEHANDLINGSTID)
+HEARING = PointFact(number=3, track=ComplaintKind.FORMALITET, category=FormalCategory.PARTSHOERING)
+FORMAL = BASE.model_copy(
+    update={
+        "genvurdering_due": None,
+        "points": [WAITING, HEARING],
+        "formal_level": FormalLevel.FORVALTNING,
+        "servicemaal_due": date(2024, 3, 15),
+        "servicemaal_days": 8,
+    }
+)
+ANSWERED = [
+    WAITING.model_copy(update={"outcome": PointOutcome.BEKLAGELSE}),
+    HEARING.model_copy(update={"outcome": PointOutcome.IKKE_MEDHOLD}),
+]
+FACTS_FOR |= {
+    LetterKind.GENOPTAGELSE: BASE.model_copy(
+        update={"genoptagelse_ground": GenoptagelseGround.NYE_OPLYSNINGER, "reason": "Der er en ny lægeerklæring."}
+    ),
+    LetterKind.GENOPTAGELSE_AFSLAG: BASE.model_copy(update={"reason": "Oplysningerne var kendt i forvejen."}),
+    LetterKind.GENVURDERING_FORLAENGET: BASE.model_copy(
+        update={"genvurdering_expected": date(2024, 4, 23), "reason": "Vi venter på en lægeerklæring."}
+    ),
+    LetterKind.KVITTERING_FORMALITET: FORMAL,
+    LetterKind.KLAGEPUNKT_MODTAGET: FORMAL.model_copy(update={"points": [WAITING]}),
+    LetterKind.FORMALITET_FORSINKET: FORMAL,
+    LetterKind.FORMALITET_SVAR: FORMAL.model_copy(update={"points": ANSWERED, "reason": "Sagen lå stille i 3 måneder."}),
 }
 
 
@@ -309,3 +350,132 @@ def test_the_late_genvurdering_letter_apologises_and_names_the_missed_date() -> 
 def test_the_late_genvurdering_letter_needs_the_missed_date() -> None:
     with pytest.raises(LetterFactsMissing):
         render(LetterKind.GENVURDERING_FORSINKET, genvurdering_due=None)
+
+
+# --- the formal track (docs/legal-reference.md §2.9, N14, R70) ---------------------------------------------
+
+
+def test_kvittering_for_a_realitetsklage_with_formal_points_says_ankestyrelsen_does_not_judge_them() -> None:
+    body = render(LetterKind.KVITTERING, points=[WAITING], servicemaal_due=date(2024, 3, 15)).body
+    assert "Du klager også over sagsbehandlingstid." in body
+    assert "Ankestyrelsen tager ikke stilling" in body and "fredag den 15. marts 2024" in body
+
+
+def test_kvittering_without_formal_points_does_not_mention_them() -> None:
+    assert "sagsbehandlingen" not in render(LetterKind.KVITTERING).body
+
+
+def test_formal_kvittering_names_the_points_who_answers_and_the_servicemaal() -> None:
+    body = render(LetterKind.KVITTERING_FORMALITET).body
+    assert "Du klager over sagsbehandlingstid og partshøring." in body
+    assert "Den afdeling, der har din sag, og dens leder ser på klagen" in body
+    assert "senest fredag den 15. marts 2024" in body
+    assert "ikke sendt til Ankestyrelsen" in body
+
+
+def test_formal_kvittering_after_escalation_names_the_borgerraadgiver() -> None:
+    body = render(LetterKind.KVITTERING_FORMALITET, formal_level=FormalLevel.BORGERRAADGIVER).body
+    assert "Borgerrådgiveren ser på klagen" in body and "uafhængig" in body
+
+
+def test_an_unclassified_formal_point_is_called_sagsbehandlingen() -> None:
+    unclassified = PointFact(number=1, track=ComplaintKind.FORMALITET, category=FormalCategory.ANDET)
+    assert "Du klager over sagsbehandlingen." in render(LetterKind.KVITTERING_FORMALITET, points=[unclassified]).body
+
+
+def test_servicemaal_notice_gives_the_days_and_the_date() -> None:
+    body = render(LetterKind.FORMALITET_FORSINKET).body
+    assert "inden for 8 arbejdsdage" in body and "fredag den 15. marts 2024" in body and "beklager" in body
+
+
+def test_servicemaal_notice_needs_the_servicemaal() -> None:
+    with pytest.raises(LetterFactsMissing, match="servicemaal_due"):
+        render(LetterKind.FORMALITET_FORSINKET, servicemaal_due=None)
+
+
+def test_formal_answer_gives_each_points_outcome_and_apologises_when_due() -> None:
+    body = render(LetterKind.FORMALITET_SVAR).body
+    assert "Klagepunkt 2 (sagsbehandlingstid): vi beklager." in body
+    assert "Klagepunkt 3 (partshøring): du får ikke medhold." in body
+    assert "Det er begrundelsen: Sagen lå stille i 3 måneder." in body
+    assert "Vi beklager, at vi ikke har behandlet din sag" in body
+
+
+def test_formal_answer_without_criticism_does_not_apologise() -> None:
+    points = [p.model_copy(update={"outcome": PointOutcome.IKKE_MEDHOLD}) for p in ANSWERED]
+    assert "Vi beklager, at" not in render(LetterKind.FORMALITET_SVAR, points=points).body
+
+
+def test_the_forvaltnings_answer_names_borgmester_borgerraadgiver_and_ombudsmand_as_onward_routes() -> None:
+    body = render(LetterKind.FORMALITET_SVAR).body
+    assert "borgmesteren" in body and "borgerrådgiver" in body and "Folketingets Ombudsmand" in body
+
+
+def test_without_a_borgerraadgiver_the_answer_does_not_send_the_citizen_there() -> None:
+    assert "borgerrådgiver" not in render(LetterKind.FORMALITET_SVAR, borgerraadgiver=False).body
+
+
+def test_the_borgerraadgivers_answer_names_ombudsmand_and_tilsyn_only() -> None:
+    body = render(LetterKind.FORMALITET_SVAR, formal_level=FormalLevel.BORGERRAADGIVER).body
+    assert body.count("Folketingets Ombudsmand") == 1 and "tilsyn" in body
+    assert "borgmesteren" not in body
+
+
+def test_a_formal_answer_with_an_undecided_point_is_never_sent() -> None:
+    with pytest.raises(LetterFactsMissing, match="outcome"):
+        render(LetterKind.FORMALITET_SVAR, points=[ANSWERED[0], HEARING])
+
+
+def test_a_point_raised_in_an_appeal_is_explained_as_conduct_ankestyrelsen_does_not_judge() -> None:
+    conduct = PointFact(number=2, track=ComplaintKind.FORMALITET, category=FormalCategory.OPTRAEDEN,
+                        source=PointSource.APPEAL)
+    body = render(LetterKind.KLAGEPUNKT_MODTAGET, points=[conduct]).body
+    assert "personalets optræden" in body and "Ankestyrelsen tager ikke stilling til en medarbejders optræden" in body
+
+
+def test_a_realitet_point_added_joins_the_genvurdering() -> None:
+    realitet = PointFact(number=2, track=ComplaintKind.REALITET)
+    body = render(LetterKind.KLAGEPUNKT_MODTAGET, points=[realitet], genvurdering_due=date(2024, 4, 2)).body
+    assert "senest tirsdag den 2. april 2024" in body and "sagsbehandlingen" not in body
+
+
+# --- N7: the genvurdering takes longer (R4) ---------------------------------------------------------------
+
+
+def test_the_extension_notice_gives_the_reason_the_deadline_and_the_expected_date() -> None:
+    body = render(LetterKind.GENVURDERING_FORLAENGET).body
+    assert "Det er grunden: Vi venter på en lægeerklæring." in body
+    assert "senest tirsdag den 2. april 2024" in body and "senest tirsdag den 23. april 2024" in body
+
+
+def test_the_extension_notice_needs_its_expected_date() -> None:
+    with pytest.raises(LetterFactsMissing, match="genvurdering_expected"):
+        render(LetterKind.GENVURDERING_FORLAENGET, genvurdering_expected=None)
+
+
+def test_the_delay_letter_after_an_extension_names_the_date_the_citizen_was_given() -> None:
+    body = render(LetterKind.GENVURDERING_FORSINKET, genvurdering_expected=date(2024, 4, 23)).body
+    assert "Vi skrev til dig, at vi ville være færdige senest tirsdag den 23. april 2024." in body
+    assert "Vi skrev til dig" not in render(LetterKind.GENVURDERING_FORSINKET).body
+
+
+# --- S11: genoptagelse (R55, R56) ---------------------------------------------------------------------------
+
+
+def test_reopening_names_the_ground_and_that_the_old_decision_stands_until_the_new() -> None:
+    body = render(LetterKind.GENOPTAGELSE).body
+    assert "Der er kommet nye oplysninger" in body and "Der er en ny lægeerklæring." in body
+    assert "gælder, indtil du får den nye" in body
+
+
+def test_a_refused_genoptagelse_gives_the_reason_and_keeps_the_ombudsmands_year() -> None:
+    body = render(LetterKind.GENOPTAGELSE_AFSLAG).body
+    assert "Vi genoptager ikke sagen" in body and "Oplysningerne var kendt i forvejen." in body
+    assert "Folketingets Ombudsmand" in body and "1 år" in body
+
+
+def test_the_new_decision_after_genoptagelse_does_not_speak_of_hjemvisning() -> None:
+    facts = FACTS_FOR[LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING]
+    reopened = render_letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, facts.model_copy(update={"genoptaget": True}), PART)
+    assert "Vi har genoptaget sagen" in reopened.body and "Ankestyrelsen sendte" not in reopened.body
+    assert "Ankestyrelsen sendte sagen tilbage" in render_letter(LetterKind.NY_AFGOERELSE_EFTER_HJEMVISNING, facts, PART).body

@@ -138,7 +138,7 @@ def test_missing_actor_is_reported_before_missing_reason() -> None:
 PHASE_CHECKS = [
     (check_fuldmagt_received, "fuldmagt-received", {Phase.AWAITING_STANDING}, set()),
     (check_genvurdering, "genvurdering", {Phase.GENVURDERING}, {Phase.AKTINDSIGT}),
-    (check_new_decision, "new-decision", {Phase.GENBEHANDLING}, set()),
+    (check_new_decision, "new-decision", {Phase.GENBEHANDLING, Phase.GENOPTAGET}, set()),
     (check_complaint_received, "complaint-received", {Phase.KLAGEFRIST}, set()),
     (check_ankestyrelsen_outcome, "ankestyrelsen-outcome", {Phase.AT_ANKESTYRELSEN}, {Phase.FORWARDED}),
     (

@@ -50,6 +50,9 @@ async def test_filing_refusals_name_the_field_and_change_nothing(
         (filing_body(harness, today, received="2026-13-01"), sb, 422, "received"),
         (filing_body(harness, today, received="2090-01-01"), sb, 422, "future"),
         (filing_body(harness, today, unit="handicap"), sb, 403, "units"),
+        (filing_body(harness, today, klaget_til="det_sociale_naevn"), sb, 422, "R61"),
+        (filing_body(harness, today, klagepunkter=[{"track": "formalitet"}]), sb, 422, "category"),
+        (filing_body(harness, today, law="aktivloven"), sb, 422, "law"),
         (filing_body(harness, today), await login(api, "admin"), 403, "roles"),
         (filing_body(harness, today), {}, 401, "Log in"),
     ]
@@ -182,3 +185,38 @@ async def test_the_owner_comes_from_the_filer_or_from_the_areas_unit(
     unknown = await api.post("/api/v1/cases", json=filing_body(harness, today, area="byggeloven § 16"), headers=br)
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "unit"
     assert len((await harness.register.list_cases(kommune=None)).rows) == 2
+
+
+async def test_filing_registers_klagepunkter_klaget_til_and_the_law_for_the_statistics(
+    api: httpx.AsyncClient, harness: Harness, clock: MovableClock
+) -> None:
+    sb = await login(api, "sb-ydelse")
+    case = await file_over_api(
+        api, harness, sb, clock.now.date(),
+        area="SEL § 83 stk. 1",
+        klaget_til="myndighedscenter",
+        unit_complained_about="ydelse",
+        klagepunkter=[
+            {"track": "realitet"},
+            {"track": "formalitet", "category": "sagsbehandlingstid"},
+            {"track": "formalitet", "category": "optraeden", "source": "appeal"},
+        ],
+    )  # fmt: skip
+    shown = await api.get(f"/api/v1/cases/{case.id}", headers=sb)
+    assert shown.status_code == 200, shown.text
+    body = shown.json()
+    assert (body["klaget_til"], body["unit_complained_about"], body["law"], body["paragraph"]) == (
+        "myndighedscenter", "ydelse", "serviceloven", "83",
+    )  # fmt: skip
+    assert [(p["number"], p["track"], p["category"], p["source"]) for p in body["klagepunkter"]] == [
+        (1, "realitet", None, "filing"),
+        (2, "formalitet", "sagsbehandlingstid", "filing"),
+        (3, "formalitet", "optraeden", "appeal"),
+    ]
+    assert body["phase"] == "genvurdering" and body["formal_stage"] == "first_level"
+    step = await api.post(
+        f"/api/v1/cases/{case.id}/steps/klagepunkt-decided",
+        json={"point": 3, "outcome": "beklagelse", "reason": "Tonen var ikke i orden"}, headers=sb,
+    )  # fmt: skip
+    assert step.status_code == 200, step.text
+    assert "servicemaal" in step.json()["deadlines"]

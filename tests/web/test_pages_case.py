@@ -126,3 +126,58 @@ async def test_an_erased_case_page_shows_the_reasons_as_erased(harness: Harness,
 
     assert page.status_code == 200
     assert "Borgeren er indlagt" not in page.text and "[slettet]" in page.text
+
+
+async def test_a_mixed_complaint_shows_its_klagepunkter_registration_and_the_formal_forms(harness: Harness, logged_in):
+    case = await harness.file(
+        klagepunkter=[{"track": "realitet"}, {"track": "formalitet", "category": "optraeden"}],
+        klaget_til="borgmester", **OWNER,
+    )
+    page = await (await logged_in("sb-ydelse")).get(f"/sager/{case.id}")
+
+    assert page.status_code == 200
+    assert "personalets optræden" in page.text and "Ikke afgjort" in page.text
+    assert "Borgmesteren" in page.text and "serviceloven § 83" in page.text
+    assert "Servicemål for svar på klagen over sagsbehandlingen senest" in page.text
+    for step in ("genvurdering", "klagepunkt-added", "klagepunkt-decided", "formal-answer", "formal-escalated"):
+        assert f'action="/sager/{case.id}/skridt/{step}"' in page.text, step
+    # An optional choice can be left empty; a required one cannot.
+    assert '<select id="klagepunkt-added-category" name="category">\n      <option value="">' in page.text
+    assert '<select id="klagepunkt-decided-outcome" name="outcome" required>\n      \n      <option value="kritik"' in page.text
+
+
+async def test_the_formal_point_is_decided_and_answered_through_the_page(harness: Harness, logged_in):
+    case = await harness.file(kind="formalitet", decision_received=None,
+                              klagepunkter=[{"track": "formalitet", "category": "sagsbehandlingstid"}], **OWNER)
+    client = await logged_in("sb-ydelse")
+    page = await client.get(f"/sager/{case.id}")
+    assert "skridt/genvurdering" not in page.text  # a formalitetsklage is not genvurderet
+    for step, fields in [
+        ("klagepunkt-decided", {"point": "1", "outcome": "beklagelse", "category": ""}),
+        ("formal-answer", {"retsstilling": ""}),
+    ]:
+        token = form_csrf((await client.get(f"/sager/{case.id}")).text)
+        done = await client.post(f"/sager/{case.id}/skridt/{step}", data={"csrf_token": token, "reason": f"Trin {step}", **fields})
+        assert done.status_code == 303, done.text
+        await case.settled()
+    page = await client.get(f"/sager/{case.id}")
+    assert "Afsluttet" in page.text and "Beklagelse (forvaltningen)" in page.text
+    assert "Svar på din klage over sagsbehandlingen" in page.text  # the N14 letter
+
+
+async def test_the_borgerraadgiver_takes_the_formal_steps_on_the_page_but_no_other(harness: Harness, logged_in):
+    case = await harness.file(kind="formalitet", decision_received=None,
+                              klagepunkter=[{"track": "formalitet", "category": "vejledning"}], **OWNER)
+    await case.step("klagepunkt-decided", point=1, outcome="ikke_medhold")
+    await case.step("formal-answer")
+    client = await logged_in("borgerraadgiver")
+    page = await client.get(f"/sager/{case.id}")
+    assert "skridt/formal-escalated" in page.text and "skridt/withdraw" not in page.text
+    token = form_csrf(page.text)
+    done = await client.post(f"/sager/{case.id}/skridt/formal-escalated",
+                             data={"csrf_token": token, "level": "borgerraadgiver", "reason": "Borgeren kom til os"})
+    assert done.status_code == 303, done.text
+    view = await case.settled()
+    assert (view.phase, view.formal_level) == ("formal_escalated", "borgerraadgiver")
+    refused = await client.post(f"/sager/{case.id}/skridt/withdraw", data={"csrf_token": token, "reason": "Ikke hendes skridt"})
+    assert refused.status_code == 403

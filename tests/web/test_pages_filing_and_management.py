@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from tests.web.helpers import MovableClock, form_csrf
 from tests.web.pages import harness, logged_in, pages_app  # noqa: F401 - fixtures
-from tests.workflow.harness import Harness
+from domain.models import FilingReceipt
+from tests.workflow.harness import Case, Harness, a_cpr
 
 
 def complaint_form(token: str, today, **overrides) -> dict[str, str]:
@@ -98,3 +99,23 @@ async def test_reassignment_needs_a_reason_and_the_leder_role(harness: Harness, 
     assert refused.status_code == 422 and "Skriv en begrundelse" in refused.text
     assert (await harness.register.case_view(case.id)).unit == "ydelse"
     assert caseworker.status_code == 403
+
+
+async def test_ny_klage_files_the_checked_formal_points_and_the_registration(harness: Harness, logged_in):
+    client = await logged_in("sb-ydelse")
+    page = await client.get("/ny-klage")
+    assert 'name="formal_category" value="partshoering"' in page.text and 'name="klaget_til"' in page.text
+    assert "det_sociale_naevn" not in page.text  # history only (R61)
+    token = form_csrf(page.text)
+    form = complaint_form(token, await harness.today(), action="gem", klaget_til="borgerraadgiver",
+                          idempotency="ny-klage-test-punkter", cpr=a_cpr(), decision_ref="AFG-PUNKTER")
+    filed = await client.post("/ny-klage", data={**form, "formal_category": ["partshoering", "sprogbrug"]})
+    assert filed.status_code == 303, filed.text
+    case_id = filed.headers["location"].removeprefix("/sager/")
+    harness.case_ids.add(case_id)
+    view = await harness.register.case_view(case_id)
+    assert [(p.track, p.category) for p in view.klagepunkter] == [
+        ("realitet", None), ("formalitet", "partshoering"), ("formalitet", "sprogbrug"),
+    ]
+    assert (view.klaget_til, view.law, view.paragraph) == ("borgerraadgiver", "serviceloven", "83")
+    await Case(harness, FilingReceipt(case_id=case_id, duplicate=False, phase=view.phase, round=1)).settled()

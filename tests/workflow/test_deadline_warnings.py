@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from casework import operations
 from domain.vocabulary import Phase
 from tests.workflow.harness import Harness
@@ -85,3 +87,33 @@ async def test_search_attributes_carry_phase_deadline_and_overdue_but_no_persona
     assert "KlagesagNextDeadline" in attributes
     ours = {"KlagesagPhase", "KlagesagOverdue", "KlagesagKommune", "KlagesagRound", "KlagesagNextDeadline"}
     assert set(attributes) <= ours | {"TemporalChangeVersion"}  # Temporal's own: the patch ids
+
+
+async def test_an_extension_notice_in_time_moves_the_breach_to_the_date_the_citizen_was_given(
+    harness: Harness,
+) -> None:
+    case = await harness.file()
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    await harness.advance(20)
+    result = await case.step(
+        "genvurdering-extended", expected=(due + timedelta(days=14)).isoformat(),
+        reason="Vi venter på en udtalelse fra egen læge",
+    )  # fmt: skip
+    assert result.deadlines["genvurdering_forventet"].due == due + timedelta(days=14)
+    assert result.deadlines["genvurdering"].due == due  # the legal 4 weeks do not move (R4)
+    await case.settled()
+    letter = (await harness.register.letters_for(case.id))[-1]
+    assert letter.kind == "genvurdering_forlaenget" and "udtalelse fra egen læge" in letter.body
+
+    await harness.advance(10)  # past the 4 weeks, before the date given: no breach
+    view = await case.settled()
+    assert view.overdue is False and view.next_deadline_kind == "genvurdering_forventet"
+    assert [w.kind for w in view.warnings] == ["genvurdering_snart"]
+    assert await harness.register.escalations_for(case.id) == []
+
+    await harness.advance(15)  # past the date given (day 42 from the complaint): now it is a breach
+    view = await case.settled()
+    assert view.overdue is True
+    assert [w.kind for w in view.warnings] == ["genvurdering_snart", "genvurdering_overskredet"]
+    assert (await case.letter_kinds()).count("genvurdering_forsinket") == 1
+    assert [e["route"] for e in await harness.register.escalations_for(case.id)] == ["leder"]

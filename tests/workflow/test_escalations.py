@@ -49,8 +49,12 @@ async def test_a_formalitetsklage_goes_to_the_borgerraadgiver_and_then_the_ombud
     case = await harness.file(kind="formalitet", area="sagsbehandlingstid")
     with pytest.raises(CaseworkError, match="borgerrådgiver"):
         await case.step("escalate", route="ombudsmand")
-    await case.step("escalate", route="borgerraadgiver", reason="Borgeren klager over ventetiden")
-    await case.step("escalate", route="ombudsmand", reason="Borgerrådgiveren har svaret")
+    with pytest.raises(CaseworkError, match="formal-escalated"):
+        await case.step("escalate", route="borgerraadgiver")
+    await case.step("klagepunkt-decided", point=1, outcome="ikke_medhold", category="sagsbehandlingstid")
+    await case.step("formal-answer", reason="Sagen er behandlet inden for den varslede tid")
+    await case.step("formal-escalated", level="borgerraadgiver", reason="Borgeren klager over ventetiden")
+    await case.step("escalate", route="ombudsmand", reason="Borgerrådgiveren har taget sagen")
     await case.settled()
     log = await harness.register.escalations_for(case.id)
     assert [e["route"] for e in log] == ["borgerraadgiver", "ombudsmand"]

@@ -275,3 +275,33 @@ async def test_a_retried_filing_is_not_a_duplicate_filing(harness: Harness) -> N
 
     view = await Case(harness, first).settled()
     assert [h.step for h in view.history] == ["filed"]
+
+
+async def test_a_closed_case_reopened_gets_a_new_decision_and_a_new_klagefrist(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-991100")
+    await case.step("ankestyrelsen-outcome", outcome="stadfaestet")
+    await harness.advance(60)
+    reopened = await case.step("genoptagelse", result="genoptaget", ground="nye_oplysninger",
+                               reason="Ny speciallægeerklæring viser et større behov")
+    assert reopened.phase == Phase.GENOPTAGET
+    decided = await case.step("new-decision", result="delvis", reason="To timer mere om ugen")
+    assert decided.phase == Phase.KLAGEFRIST and "klagefrist" in decided.deadlines  # a new decision, a new frist
+    await harness.advance(40)
+    view = await case.settled()
+    assert (view.phase, view.outcome) == (Phase.CLOSED, "endelig_afgoerelse")
+    letters = await harness.register.letters_for(case.id)
+    assert [letter.kind for letter in letters][-2:] == ["genoptagelse", "ny_afgoerelse_efter_hjemvisning"]
+    assert "Vi har genoptaget sagen" in letters[-1].body and "Sådan klager du" in letters[-1].body
+
+
+async def test_a_refused_genoptagelse_keeps_the_case_closed_and_tells_the_citizen_why(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fuldt_medhold")
+    result = await case.step("genoptagelse", result="afslaaet", reason="Oplysningerne var kendt, da vi afgjorde sagen")
+    assert result.phase == Phase.CLOSED
+    view = await case.settled()
+    assert view.outcome == "fuldt_medhold"
+    letters = await harness.register.letters_for(case.id)
+    assert letters[-1].kind == "genoptagelse_afslag" and "Oplysningerne var kendt" in letters[-1].body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -171,3 +172,100 @@ async def test_an_old_decision_without_klagevejledning_is_accepted_because_no_fr
     case = await harness.file(decision_received=date(2013, 5, 1), klagevejledning_given=False)
     view = await case.view()
     assert (view.late, "klagefrist" in view.deadlines) == (False, False)
+
+
+# --- klagepunkter and the formal track (docs/legal-reference.md §2.9) ------------------------------------
+
+FORMAL = dict(
+    kind="formalitet",
+    decision_received=None,
+    klagepunkter=[
+        {"track": "formalitet", "category": "sagsbehandlingstid"},
+        {"track": "formalitet", "category": "vejledning"},
+    ],
+)
+
+
+async def test_deciding_a_formal_point_on_a_case_without_formal_points_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "klagepunkt-decided", point=1, outcome="kritik")
+    assert "klagepunkt-added --track formalitet" in message
+
+
+async def test_a_decision_on_a_point_the_case_does_not_have_is_refused(harness: Harness) -> None:
+    case = await harness.file(**FORMAL)
+    message = await _refused(case, "klagepunkt-decided", point=7, outcome="kritik")
+    assert "no klagepunkt 7" in message and "1, 2" in message
+
+
+async def test_the_formal_answer_before_every_point_is_decided_is_refused(harness: Harness) -> None:
+    case = await harness.file(**FORMAL)
+    await case.step("klagepunkt-decided", point=1, outcome="beklagelse")
+    message = await _refused(case, "formal-answer")
+    assert "point(s) 2" in message
+
+
+async def test_the_borgerraadgiver_before_the_dialogue_with_the_forvaltning_is_refused(harness: Harness) -> None:
+    case = await harness.file(**FORMAL)
+    message = await _refused(case, "formal-escalated", level="borgerraadgiver")
+    assert "SEED 002" in message and "formal-answer" in message
+
+
+async def test_the_borgerraadgivers_answer_without_the_retsstilling_is_refused(harness: Harness) -> None:
+    case = await harness.file(**FORMAL)
+    for point in (1, 2):
+        await case.step("klagepunkt-decided", point=point, outcome="ikke_medhold")
+    await case.step("formal-answer")
+    await case.step("formal-escalated", level="borgerraadgiver")
+    for point in (1, 2):
+        await case.step("klagepunkt-decided", point=point, outcome="kritik")
+    message = await _refused(case, "formal-answer")
+    assert "retsstilling" in message and "SEED 003" in message
+
+
+async def test_a_behaviour_complaint_as_a_realitet_point_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "klagepunkt-added", track="realitet", category="optraeden")
+    assert "SEED 001" in message and "formalitet" in message
+
+
+async def test_a_realitet_point_after_the_genvurdering_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    message = await _refused(case, "klagepunkt-added", track="realitet")
+    assert "R40" in message
+
+
+async def test_a_klagepunkt_on_a_closed_case_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fuldt_medhold")
+    message = await _refused(case, "klagepunkt-added", track="formalitet", category="betjening")
+    assert "new complaint" in message
+
+
+async def test_an_extension_notice_after_the_genvurdering_deadline_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    await harness.advance(30)
+    message = await _refused(case, "genvurdering-extended", expected=(due + timedelta(days=20)).isoformat())
+    assert "R4" in message and "has passed" in message
+
+
+async def test_an_extension_notice_with_a_date_inside_the_4_weeks_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    due = (await case.view()).deadlines["genvurdering"].deadline.due
+    message = await _refused(case, "genvurdering-extended", expected=due.isoformat())
+    assert "after" in message and due.isoformat() in message
+
+
+async def test_genoptagelse_of_an_open_case_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    message = await _refused(case, "genoptagelse", result="genoptaget", ground="nye_oplysninger")
+    assert "S11" in message and "open" in message
+
+
+async def test_reopening_without_a_ground_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fuldt_medhold")
+    message = await _refused(case, "genoptagelse", result="genoptaget")
+    assert "R55" in message

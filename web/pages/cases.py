@@ -14,8 +14,9 @@ from domain import steps
 from domain.errors import CaseNotFound, Refused
 from domain.models import CaseView
 from store.register import PartyErased
-from web import present, readmodel
+from web import labels, present, readmodel
 from web.access import record_case_access
+from web.api.steps import may_take
 from web.auth import CurrentUser, User
 from web.deps import get_register, get_temporal_client
 from web.problems import Problem, forbidden
@@ -65,7 +66,9 @@ async def _render_case(
         party = None
     history = sorted(view.history, key=lambda entry: entry.seq)
     rounds = [(number, list(entries)) for number, entries in groupby(history, key=lambda e: e.round)]
-    forms = steps.offered_steps(view.phase) if user.can_act_on(view.unit or "") else []
+    # The same test as the API's: the borgerrådgiver gets the steps the table grants the role (the formal
+    # track, escalation) on every case; a caseworker the steps of the cases of their units.
+    forms = [spec for spec in steps.offered_steps(view.phase, view.formal_stage) if may_take(user, spec, view.unit)]
     if step in steps.BY_NAME and steps.BY_NAME[step] not in forms:
         forms.append(steps.BY_NAME[step])  # the refused form comes back with what was typed
     return render(
@@ -87,6 +90,7 @@ async def _render_case(
             "refused_step": step,
             "typed": typed or {},
             "present": present,
+            "labels": labels,
             "step_labels": {"filed": "Klage registreret"} | {spec.name: spec.label_da for spec in steps.STEPS},
         },
         status_code=status_code,
@@ -98,10 +102,10 @@ async def take_step(case_id: str, step_name: str, request: Request, user: Curren
     view = await readable_case(request, user, case_id)
     if step_name not in steps.BY_NAME:
         raise not_found()
-    if not user.can_act_on(view.unit or ""):
+    spec = steps.BY_NAME[step_name]
+    if not may_take(user, spec, view.unit):
         raise forbidden(detail="Only the case's unit acts on it.", detail_da="Du kan læse sagen, men ikke handle på den.")
     form = await request.form()
-    spec = steps.BY_NAME[step_name]
     typed = {name: str(value) for name, value in form.items() if name != "csrf_token"}
     fields: dict[str, Any] = {"actor": user.username, "reason": typed.get("reason", "")}
     for field in spec.fields:

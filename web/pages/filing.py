@@ -24,17 +24,20 @@ from web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(*FILERS))])
 
 TEXT_FIELDS = ("channel", "representative_kind", "representative_name", "decision_ref", "decision_received",
-               "decision_sent", "decision_delivery", "received", "area", "kind", "text", "cpr", "name", "late_reason")
+               "decision_sent", "decision_delivery", "received", "area", "kind", "text", "cpr", "name", "late_reason",
+               "klaget_til", "unit_complained_about", "law", "paragraph")
 
 
-def _page(request: Request, values: dict[str, str], *, error: str | None = None, frist=None, status_code: int = 200) -> Response:
+def _page(request: Request, values: dict[str, str], *, categories: list[str] | None = None, error: str | None = None,
+          frist=None, status_code: int = 200) -> Response:
     return render(
         request,
         "filing.html",
         {
             "values": values, "error": error, "frist": frist, "present": present, "active": "ny_klage",
             "report_danish": fristcheck.REPORT_DANISH, "deliveries": labels.DELIVERIES, "channels": labels.CHANNELS,
-            "kinds": labels.KINDS, "representatives": labels.REPRESENTATIVES,
+            "kinds": labels.KINDS, "representatives": labels.REPRESENTATIVES, "recipients": labels.RECIPIENTS,
+            "laws": labels.LAWS, "formal_categories": labels.FORMAL_CATEGORIES, "checked": set(categories or []),
         },
         status_code=status_code,
     )
@@ -49,9 +52,16 @@ async def filing_form(request: Request, user: CurrentUser) -> Response:
                            "idempotency": str(uuid.uuid4())})
 
 
-def filing_fields(values: dict[str, str], user: User, *, unit: str, assignee: str | None) -> dict[str, Any]:
-    """The form as `operations.parse_filing` takes it: empty fields left out, checkboxes as booleans."""
+def filing_fields(
+    values: dict[str, str], user: User, *, unit: str, assignee: str | None, categories: list[str] | None = None
+) -> dict[str, Any]:
+    """The form as `operations.parse_filing` takes it: empty fields left out, checkboxes as booleans. The
+    checked formal categories become the formal klagepunkter, beside the complaint about the decision when
+    it is a realitetsklage (docs/legal-reference.md §2.1)."""
     raw: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values.get(name, "").strip()}
+    if categories:
+        decision = [{"track": "realitet"}] if values.get("kind") == "realitet" else []
+        raw["klagepunkter"] = decision + [{"track": "formalitet", "category": c} for c in dict.fromkeys(categories)]
     raw["klagevejledning_given"] = values.get("klagevejledning") == "on"
     raw["representative_fuldmagt"] = values.get("representative_fuldmagt") == "on"
     raw["actor"] = user.username
@@ -66,7 +76,8 @@ async def file(request: Request, user: CurrentUser) -> Response:
     settings = get_settings(request).core
     check_files_here(user, settings)
     form = await request.form()
-    values = {name: str(value) for name, value in form.items() if name != "csrf_token"}
+    values = {name: str(value) for name, value in form.items() if name not in ("csrf_token", "formal_category")}
+    categories = [str(c) for c in form.getlist("formal_category")]
     frist = fristcheck.check(
         received=values.get("decision_received", ""), sent=values.get("decision_sent", ""),
         delivery=values.get("decision_delivery", ""), complaint=values.get("received", ""),
@@ -74,21 +85,23 @@ async def file(request: Request, user: CurrentUser) -> Response:
     )
     if values.get("action") == "tjek":
         # Only the check: nothing is saved, the form comes back with what was typed.
-        return _page(request, values, frist=frist)
+        return _page(request, values, categories=categories, frist=frist)
     try:
         unit, assignee = await filing_owner(request, user, area=values.get("area", ""))
     except Problem as problem:
         if problem.status != 422:
             raise
-        return _page(request, values, error=problem.detail_da, frist=frist, status_code=422)
+        return _page(request, values, categories=categories, error=problem.detail_da, frist=frist, status_code=422)
     try:
-        request_model = operations.parse_filing(filing_fields(values, user, unit=unit, assignee=assignee))
+        request_model = operations.parse_filing(
+            filing_fields(values, user, unit=unit, assignee=assignee, categories=categories)
+        )
         receipt = await operations.file_complaint(
             await get_temporal_client(request), get_register(request), settings, request_model,
             today=local_day(get_clock(request)()), update_id=values.get("idempotency") or str(uuid.uuid4()),
         )
     except Refused as refused:
-        return _page(request, values, error=str(refused), frist=frist, status_code=422)
+        return _page(request, values, categories=categories, error=str(refused), frist=frist, status_code=422)
     await readmodel.caught_up(get_register(request), receipt.case_id, None)
     await record_case_access(request, user, receipt.case_id, "ny klage")
     return RedirectResponse(f"/sager/{receipt.case_id}", status_code=303)
