@@ -164,8 +164,9 @@ def _law_and_paragraph(view: CaseView) -> tuple[str, str]:
 
 
 def _klagepunkter(view: CaseView) -> tuple[int | None, list[str] | None]:
+    # Every complaint filed since klagepunkter exist has at least one; none means a view stored before.
     points = getattr(view, "klagepunkter", None)
-    if points is None or isinstance(points, (str, bytes)) or not isinstance(points, Iterable):
+    if not points or isinstance(points, (str, bytes)) or not isinstance(points, Iterable):
         return None, None
     categories = []
     for point in points:

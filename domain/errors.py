@@ -50,3 +50,13 @@ class SettingsError(KlagesagError, ValueError):
 
 class Unavailable(KlagesagError):
     """A server klagesag needs (Temporal, PostgreSQL) cannot be reached."""
+
+
+class StateInconsistent(KlagesagError, RuntimeError):
+    """The case's state lacks what a phase guarantees (a bug, not bad input). Raised instead of `assert` in
+    code the workflow runs: an AssertionError would fail the workflow task and retry it for ever, and
+    `python -O` would skip the check."""
+
+
+def missing(what: str) -> StateInconsistent:
+    return StateInconsistent(f"the case's state has no {what}")

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.errors import missing
 from domain.vocabulary import (
     FORMAL_CATEGORY_DANISH,
     POINT_OUTCOME_DANISH,
@@ -326,7 +327,8 @@ def _not_for_ankestyrelsen() -> str:
 def _kvittering_formalitet(f: LetterFacts, r: Recipient) -> _Parts:
     kind = LetterKind.KVITTERING_FORMALITET
     _need(f, kind, "formal_level")
-    assert f.formal_level is not None
+    if f.formal_level is None:
+        raise missing("formal_level")
     return f"Kvittering for din klage over sagsbehandlingen – sag {f.case_id}", [
         _p(
             f"Vi modtog din klage {dansk_dato(f.complaint_received)}.",
@@ -363,7 +365,8 @@ def _klagepunkt_modtaget(f: LetterFacts, r: Recipient) -> _Parts:
         )
     if len(formal) < len(f.points):
         _need(f, kind, "genvurdering_due")
-        assert f.genvurdering_due is not None
+        if f.genvurdering_due is None:
+            raise missing("genvurdering_due")
         paragraphs.append(
             _p(
                 f"Vi tager det med, når vi vurderer {_decision(f)} igen.",
@@ -377,7 +380,8 @@ def _formalitet_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
     # R70: the citizen hears from the kommune when the servicemål cannot be kept.
     kind = LetterKind.FORMALITET_FORSINKET
     _need(f, kind, "servicemaal_due", "servicemaal_days")
-    assert f.servicemaal_due is not None
+    if f.servicemaal_due is None:
+        raise missing("servicemaal_due")
     return f"Svaret på din klage bliver forsinket – sag {f.case_id}", [
         _p(
             f"Du har klaget over {_categories(_formal_points(f))}.",
@@ -393,7 +397,8 @@ def _formalitet_forsinket(f: LetterFacts, r: Recipient) -> _Parts:
 
 def _onward_routes(f: LetterFacts) -> str:
     """Where the citizen can go next (docs/legal-reference.md §3, §2.9 F2-F4; N14)."""
-    assert f.formal_level is not None
+    if f.formal_level is None:
+        raise missing("formal_level")
     ombudsmand = (
         "Du kan klage til Folketingets Ombudsmand. Det skal ske inden 1 år. "
         "Ombudsmanden tager en sag, når du har brugt kommunens egne klagemuligheder først."
@@ -427,7 +432,8 @@ def _formalitet_svar(f: LetterFacts, r: Recipient) -> _Parts:
     points = _formal_points(f)
     if not points or any(p.outcome is None for p in points):
         raise LetterFactsMissing(f"{kind.value} needs an outcome for every formal klagepunkt (case {f.case_id})")
-    assert f.formal_level is not None
+    if f.formal_level is None:
+        raise missing("formal_level")
     lines = [
         f"Klagepunkt {p.number} ({_categories([p])}): {POINT_OUTCOME_DANISH[p.outcome]}."  # type: ignore[index]
         for p in points
@@ -549,7 +555,10 @@ def _genvurdering_forlaenget(f: LetterFacts, r: Recipient) -> _Parts:
     # N7, R4 (retssikkerhedsbekendtgørelsen § 12 stk. 2): before the 4 weeks pass, the reason and the
     # expected date.
     _need(f, LetterKind.GENVURDERING_FORLAENGET, "genvurdering_due", "genvurdering_expected", "reason")
-    assert f.genvurdering_due is not None and f.genvurdering_expected is not None
+    if f.genvurdering_due is None:
+        raise missing("genvurdering_due")
+    if f.genvurdering_expected is None:
+        raise missing("genvurdering_expected")
     return f"Vi skal bruge mere tid på din klage – sag {f.case_id}", [
         _p(
             f"Vi skal vurdere {_decision(f)} igen. Det kaldes genvurdering.",
@@ -721,7 +730,8 @@ _GROUND_TEXT = {
 def _genoptagelse(f: LetterFacts, r: Recipient) -> _Parts:
     # S11, R55-R56: the closed case is reopened; the old decision stands until the new one.
     _need(f, LetterKind.GENOPTAGELSE, "genoptagelse_ground", "reason")
-    assert f.genoptagelse_ground is not None
+    if f.genoptagelse_ground is None:
+        raise missing("genoptagelse_ground")
     return f"Vi behandler din sag igen – sag {f.case_id}", [
         _p(
             f"Vi har besluttet at genoptage sagen om {_decision(f)}.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from domain.errors import StepRefused  # every check raises it; readers of the rules look for it here
+from domain.errors import StepRefused, missing  # StepRefused: every check raises it; readers of the rules look for it here
 from domain.models import (
     AnkestyrelsenDecided,
     AnkestyrelsenReceived,
@@ -359,7 +359,8 @@ def check_klagepunkt_decided(state: CaseState, step: KlagepunktDecided) -> None:
             f"Klagepunkt {step.point} is about the content of the decision: its outcome is the genvurdering's "
             "(rsl § 66) and Ankestyrelsen's, not a formal answer."
         )
-    assert state.formal is not None
+    if state.formal is None:
+        raise missing("formal")
     unchanged = (
         point.outcome == PointOutcome(step.outcome.value)
         and point.decided_by == state.formal.level
@@ -385,7 +386,8 @@ def pending_formal_points(state: CaseState) -> list[Klagepunkt]:
 
 def check_formal_answered(state: CaseState, step: FormalAnswered) -> None:
     _require_formal_open(state, "formal-answer")
-    assert state.formal is not None
+    if state.formal is None:
+        raise missing("formal")
     pending = pending_formal_points(state)
     if pending:
         numbers = ", ".join(str(p.number) for p in pending)

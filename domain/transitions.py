@@ -26,7 +26,7 @@ from domain.calendar_answers import (
     StandingConfirmed,
 )
 from domain.case_record import SYSTEM, CaseRecord, point_fact
-from domain.errors import KlagesagError
+from domain.errors import KlagesagError, missing
 from domain.models import (
     AktindsigtAnswered,
     AktindsigtRequest,
@@ -148,7 +148,8 @@ def _phase_after_realitet(s: CaseState) -> Phase:
     """Where a case goes when its realitet track ends: closed, or on with its formal points still open."""
     if not s.formal_open:
         return Phase.CLOSED
-    assert s.formal is not None
+    if s.formal is None:
+        raise missing("formal")
     return Phase.FORMAL_ESCALATED if s.formal.stage == FormalStage.ESCALATED else Phase.FORMAL_FIRST_LEVEL
 
 
@@ -352,7 +353,8 @@ def genoptagelse(record: CaseRecord, step: GenoptagelseDecided) -> None:
         record.letter(LetterKind.GENOPTAGELSE_AFSLAG, reason=step.reason)
         record.record("genoptagelse", step, Phase.CLOSED, result=step.result.value)
         return
-    assert step.ground is not None
+    if step.ground is None:
+        raise missing("ground")
     s.outcome = None
     s.genvurdering_result = None
     s.journal_number = None
@@ -623,7 +625,8 @@ def servicemaal_key(state: CaseState, kind: WarningKind) -> str:
 def warn_servicemaal_soon(record: CaseRecord) -> None:
     s = record.state
     due = _formal(s).answer_due
-    assert due is not None
+    if due is None:
+        raise missing("due")
     key = servicemaal_key(s, WarningKind.SERVICEMAAL_SNART)
     record.warn(key, WarningKind.SERVICEMAAL_SNART, warning_texts.servicemaal_soon(due.deadline.due))
     record.touch()
@@ -633,7 +636,8 @@ def servicemaal_passed(record: CaseRecord) -> None:
     """R70: the servicemål passed without an answer; the citizen is told, the caseworker warned."""
     s = record.state
     due = _formal(s).answer_due
-    assert due is not None
+    if due is None:
+        raise missing("due")
     key = servicemaal_key(s, WarningKind.SERVICEMAAL_OVERSKREDET)
     record.warn(key, WarningKind.SERVICEMAAL_OVERSKREDET, warning_texts.servicemaal_passed(due.deadline.due))
     record.letter(LetterKind.FORMALITET_FORSINKET)

@@ -16,6 +16,7 @@ from temporalio import workflow
 
 from domain import transitions
 from domain.case_record import CaseRecord
+from domain.errors import missing
 from domain.policy import (
     ANKESTYRELSEN_LONG_WAITS,
     GENVURDERING_WARNING_BEFORE,
@@ -81,7 +82,8 @@ def _servicemaal_timers(record: CaseRecord) -> list[Timer]:
     """The formal track's servicemål (R70, policy): a warning before it, a notice to the citizen at it. Only
     cases with a formal track have these, and no history from before it has one."""
     s = record.state
-    assert s.formal is not None
+    if s.formal is None:
+        raise missing("formal")
     due = s.formal.answer_due
     if due is None:
         return []
