@@ -287,6 +287,8 @@ class CaseRegister:
         units: list[str] | None = None,
         assignee: str | None = None,
         phase: str | None = None,
+        round: int | None = None,
+        law: str | None = None,
         overdue_at: datetime | None = None,
         stuck_since: datetime | None = None,
         after: Cursor | None = None,
@@ -319,6 +321,12 @@ class CaseRegister:
             where.append(f"assignee = {arg(assignee)}")
         if phase is not None:
             where.append(f"phase = {arg(phase)}")
+        # Round and lovområde narrow a list inside its index range (a worklist's filters), no index of
+        # their own: they are read from the rows the order's index already visits.
+        if round is not None:
+            where.append(f"round = {arg(round)}")
+        if law is not None:
+            where.append(f"view->>'law' = {arg(law)}")
         if sort.open_only or overdue_at is not None or stuck_since is not None:
             where.append(_OPEN)
         if stuck_since is not None:

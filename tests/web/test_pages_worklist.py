@@ -58,3 +58,19 @@ async def test_an_exact_case_id_goes_to_the_case(harness: Harness, logged_in):
 
     assert found.status_code == 303 and found.headers["location"] == f"/sager/{case.id}"
     assert missed.status_code == 200 and "er ikke et sagsnummer" in missed.text
+
+
+async def test_the_worklist_filters_by_lovomraade_and_round(harness: Harness, logged_in):
+    service = await harness.file(area="serviceloven § 83", **OWNER)
+    aktiv = await harness.file(area="aktivloven § 34", **OWNER)
+    client = await logged_in("sb-ydelse")
+
+    def shown(params: dict[str, str]):
+        async def get():
+            return {case for _, case in rows((await client.get("/", params=params)).text)}
+        return get()
+
+    assert {service.id, aktiv.id} <= await shown({})
+    assert await shown({"omraade": "aktivloven"}) == {aktiv.id}
+    assert await shown({"omraade": "serviceloven", "runde": "1"}) == {service.id}
+    assert await shown({"runde": "2"}) == set()  # both are in their first round

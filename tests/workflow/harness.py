@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -122,12 +123,30 @@ class Harness:
             self.worker_client or self.client, self.register, self.settings, channel=OutboxFolder(self.outbox)
         )
         await self.worker.__aenter__()
+        self._began = await self._database_now()
         return self
+
+    async def _database_now(self) -> datetime:
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            return await conn.fetchval("SELECT now()")
+        finally:
+            await conn.close()
+
+    async def _filed_since(self, began: datetime) -> set[str]:
+        """Every case filed while this harness ran, however it was filed (the CLI, a page, the API)."""
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            rows = await conn.fetch("SELECT case_id FROM parties WHERE created_at >= $1", began)
+        finally:
+            await conn.close()
+        return {row["case_id"] for row in rows}
 
     async def __aexit__(self, *exc: object) -> None:
         # The time-skipping server is shared by the session: a workflow left running without its worker
-        # would hold every later test's clock still.
-        for case_id in self.case_ids:
+        # would hold every later test's clock still ("Timeout expired" in a later test's sleep). Cases
+        # filed through a page or the API are not in `case_ids`; the parties table knows them all.
+        for case_id in self.case_ids | await self._filed_since(self._began):
             try:
                 await self.client.get_workflow_handle(case_id).terminate("test finished")
             except Exception:

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from casework import operations
 from domain.identity import CASE_ID
+from domain.laws import LAW_DANISH, Law
 from domain.vocabulary import PHASE_DANISH, Phase
 from store.accounts import Role
 from store.paging import Page
@@ -22,7 +23,14 @@ PAGE_SIZE = 50
 
 @router.get("/", name="start")
 async def start(
-    request: Request, user: CurrentUser, fase: str = "", enhed: str = "", sag: str = "", efter: str = ""
+    request: Request,
+    user: CurrentUser,
+    fase: str = "",
+    enhed: str = "",
+    omraade: str = "",
+    runde: str = "",
+    sag: str = "",
+    efter: str = "",
 ) -> Response:
     reference = sag.strip().upper()
     if reference and CASE_ID.match(reference):
@@ -30,6 +38,8 @@ async def start(
         return RedirectResponse(f"/sager/{reference}", status_code=303)
     now = get_clock(request)()
     phase = Phase(fase) if fase in Phase._value2member_map_ else None
+    law = Law(omraade) if omraade in Law._value2member_map_ else None
+    round_ = int(runde) if runde.isdecimal() and 0 < int(runde) < 100 else None
     units = sorted(user.units)
     chosen_units = [enhed] if enhed in user.units else units
     page = Page([], None)
@@ -42,11 +52,13 @@ async def start(
             # A leder's list is their units' cases; a caseworker's only those assigned to them.
             assignee=None if user.is_leder else user.username,
             phase=phase,
+            round=round_,
+            law=law,
             by_deadline=True,
             cursor=efter or None,
             limit=PAGE_SIZE,
         )
-    filters = {"fase": fase, "enhed": enhed}
+    filters = {"fase": fase, "enhed": enhed, "omraade": omraade, "runde": runde}
     return render(
         request,
         "start.html",
@@ -56,6 +68,9 @@ async def start(
             "units": units,
             "fase": fase,
             "enhed": enhed,
+            "laws": list(LAW_DANISH.items()),
+            "omraade": omraade,
+            "runde": runde,
             "sag": sag,
             "search_missed": bool(reference),
             "urgency_danish": present.URGENCY_DANISH,
