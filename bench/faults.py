@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from temporalio.client import Client, RPCTimeoutOrCancelledError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.channel import OutboxFolder
+from bench.common import free_port, log
 from casework import operations
 from domain.errors import Refused
 from deploy.postgres import LocalPostgres
@@ -71,17 +71,6 @@ TRANSIENT_STATUSES = {
     RPCStatusCode.UNKNOWN,
     RPCStatusCode.INTERNAL,
 }
-
-
-def log(message: str) -> None:
-    """Progress on stderr, prefixed with the running script's name (the benchmarks share this)."""
-    print(f"[{Path(sys.argv[0]).stem} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the lifecycles ----------------------------------------------------------------------------------

@@ -27,13 +27,14 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from temporalio.client import Client
 
 from bench.bare import UPDATES, BareWorkflow
-from bench.faults import Stack, log, quiet_libraries
+from bench.common import log, synthetic_filing
+from bench.faults import Stack, quiet_libraries
 from casework import operations
 from store.register import CaseRegister
 from workers.client import connect
@@ -74,20 +75,7 @@ async def klagesag_lifecycles(stack: Stack, n: int, concurrency: int) -> tuple[R
     case_ids: list[str] = []
 
     async def one(i: int) -> None:
-        filing = operations.parse_filing(
-            dict(
-                cpr=f"{(date(1960, 1, 1) + timedelta(days=i)):%d%m%y}{1000 + i % 9000:04d}",
-                name=f"Borger {i}",
-                decision_ref=f"BENCH-{token}-{i:05d}",
-                decision_received=today - timedelta(days=5),
-                received=today,
-                channel="written",
-                area="serviceloven § 83",
-                kind="realitet",
-                text="Klage i benchmarken.",
-                actor="sb-bench",
-            )
-        )
+        filing = operations.parse_filing(synthetic_filing(i, today, run=token))
         receipt = await operations.file_complaint(client, register, settings, filing, today=today, update_id=f"file-{i}")
         case_ids.append(receipt.case_id)
         for name, fields in STEPS:

@@ -32,7 +32,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.common import free_port, log
 from deploy.postgres import LocalPostgres
 from domain.deadlines import frist_report
 from domain.models import CaseView, HistoryEntry, TimedDeadline
@@ -62,16 +62,6 @@ CASEWORKER = "sb-u01-01"  # whose worklist is measured: one of 20 in the largest
 PAGE = 50
 PASSWORD = "bench-password-1"
 LIST_GOAL_MS, PAGE_GOAL_MS = 50.0, 100.0
-
-
-def log(message: str) -> None:
-    print(f"[read_model {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the synthetic read model -------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.faults import free_port, log
+from bench.common import free_port, log
 from casework.statistics import statistics_report
 from deploy.postgres import LocalPostgres
 from domain.stats import Period, Targets

@@ -28,12 +28,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import httpx
 
-from bench.faults import KLAGESAG, Stack, free_port, log, quiet_libraries
+from bench.common import free_port, log, synthetic_filing
+from bench.faults import KLAGESAG, Stack, quiet_libraries
 from casework import operations
 from store.accounts import AccountStore, demo_seed_path, demo_users
 from store.register import CaseRegister
@@ -108,12 +109,9 @@ async def run(args: argparse.Namespace) -> None:
         count = max(args.caseworkers, args.saturation)
         cases = []
         for i in range(count):
-            filing = operations.parse_filing(dict(
-                cpr=f"{(date(1970, 1, 1) + timedelta(days=i)):%d%m%y}{2000 + i:04d}", name=f"Borger {i}",
-                decision_ref=f"STEP-{token}-{i}", decision_received=today - timedelta(days=3), received=today,
-                channel="digital", area="aktivloven § 34", kind="realitet", text="Klage i benchmarken.",
-                actor=USER, unit="ydelse", assignee=USER,
-            ))
+            filing = operations.parse_filing(
+                synthetic_filing(i, today, run=token, area="aktivloven § 34", actor=USER, unit="ydelse", assignee=USER)
+            )
             cases.append((await operations.file_complaint(client, register, settings, filing, today=today)).case_id)
         await register.close()
 
