@@ -67,5 +67,10 @@ def configure_logging(level: int = logging.INFO, *, json: bool = True) -> None:
     for old in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
         root.removeHandler(old)
     root.addHandler(handler)
+    # A uvicorn server started with its own logging config (its default) gives its loggers handlers of
+    # their own and stops them propagating: hand them back to the root handler, so every line has one format.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
     # Libraries speak up at WARNING; uvicorn's own start and stop lines come through its logger's level.
     root.setLevel(logging.WARNING)

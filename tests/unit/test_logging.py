@@ -67,3 +67,15 @@ def test_configuring_twice_leaves_one_handler() -> None:
     configure_logging(json=True)
     configure_logging(json=False)
     assert len([h for h in logging.getLogger().handlers if isinstance(h, _CurrentStderr)]) == 1
+
+
+def test_a_uvicorn_started_with_its_own_logging_config_still_logs_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn's default config takes its loggers off the root handler; klagesag's logging puts them back
+    (found when a test server started that way made later log lines plain text)."""
+    import uvicorn
+
+    uvicorn.Config(app=None)  # applies uvicorn's default logging config, as `uvicorn.run` would
+    configure_logging(json=True)
+    logging.getLogger("uvicorn.error").warning("started %s", "here")
+    (line,) = lines(capsys.readouterr().err)
+    assert line["event"] == "started here" and line["logger"] == "uvicorn.error"
