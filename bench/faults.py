@@ -240,6 +240,11 @@ def transient(error: BaseException) -> str | None:
         return None
     if isinstance(error, RPCTimeoutOrCancelledError):
         return "rpc-timeout"
+    if isinstance(error, RPCError) and "Workflow Task in failed state" in error.message:
+        # The server refuses updates while the case's last workflow task failed, as a task cut off by a
+        # server restart or a killed worker can; the next attempt clears it. A task that keeps failing (a
+        # bug) still ends as a failed drive when the retries' deadline passes, and the case is checked.
+        return "rpc-workflow-task-failed"
     if isinstance(error, RPCError):
         return f"rpc-{error.status.name.lower()}" if error.status in TRANSIENT_STATUSES else None
     if isinstance(error, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError)):

@@ -64,8 +64,11 @@ async def register(database_url: str) -> AsyncIterator[CaseRegister]:
         await reg.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    # One server per test module, not per session: the test server slows down as the workflows and timers
+    # of a whole session pile up (a long `sleep` then failed with "Timeout expired" late in a full run,
+    # while each module passed alone). A fresh server costs about a second.
     async with _time_skipping_server() as env:
         yield env
 
