@@ -4,6 +4,7 @@ PostgreSQL behind the activities: the same code paths a caseworker's CLI uses.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import uuid
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio.client import Client, WorkflowHandle
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -75,16 +77,14 @@ class Case:
 
     async def settled(self) -> CaseView:
         """Wait until every queued letter, warning and escalation is done and the read model caught up."""
-        for _ in range(400):
-            view = await self.view()
-            stored = await self.harness.register.case_view(self.id)
-            if view.pending_effects == 0 and stored is not None and stored.version == view.version:
-                return view
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"case {self.id} did not settle: {view.pending_effects} effects pending")
+        return await self.harness.settle(self.id)
 
     async def letter_kinds(self) -> list[str]:
         return [letter.kind for letter in await self.harness.register.letters_for(self.id)]
+
+
+# Generous: a sleep of months on a loaded machine sets off hundreds of activities; a hang still fails.
+SLEEP_DEADLINE = timedelta(minutes=2)
 
 
 class Harness:
@@ -175,8 +175,27 @@ class Harness:
         self.case_ids.add(receipt.case_id)
         return receipt
 
+    async def settle(self, case_id: str) -> CaseView:
+        for _ in range(400):
+            view = await operations.live_view(self.client, case_id)
+            stored = await self.register.case_view(case_id)
+            if view.pending_effects == 0 and stored is not None and stored.version == view.version:
+                return view
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"case {case_id} did not settle: {view.pending_effects} effects pending")
+
     async def advance(self, days: float) -> None:
-        await self.env.sleep(timedelta(days=days))
+        """Move the server's clock `days` ahead. The time-skipping sleep answers once the work its timers set
+        off is done, which on a loaded machine can take longer than the client's default RPC deadline (it
+        then fails with "Timeout expired", the clock part of the way): this sleep gets a deadline of its own."""
+        # Let the effects already queued finish first: a sleep begun while activities still run can leave
+        # the test server waiting for them for ever (seen as "Timeout expired" in long runs).
+        for case_id in sorted(self.case_ids):
+            with contextlib.suppress(Exception):  # a case completed or terminated has nothing pending
+                await self.settle(case_id)
+        request = SleepRequest()
+        request.duration.FromTimedelta(timedelta(days=days))
+        await self.env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=SLEEP_DEADLINE)
 
     async def now(self) -> datetime:
         return await self.env.get_current_time()
