@@ -28,14 +28,15 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from bench.faults import free_port, quiet_libraries
+from bench.common import free_port, log, synthetic_filing
+from bench.faults import quiet_libraries
 from casework import operations
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
@@ -50,10 +51,6 @@ WORKER_SCRIPT = Path(__file__).with_name("memory_worker.py")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 FILING_ATTEMPTS = 5  # an overloaded machine times out an update now and then (seen at load average 8)
 SETTLE_SECONDS = 3.0  # after a batch: let the worker finish its tasks and the allocator settle
-
-
-def log(message: str) -> None:
-    print(f"[memory {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def rss_mb(pid: int) -> float:
@@ -122,22 +119,6 @@ class WorkerProcess:
                 await asyncio.to_thread(self.proc.wait)
 
 
-def filing(i: int, today: datetime) -> dict[str, object]:
-    received = today.date()
-    return dict(
-        cpr=f"0101{80 + i % 20:02d}{1000 + i % 9000:04d}",
-        name=f"Borger {i}",
-        decision_ref=f"MEM-{i:06d}-{uuid.uuid4().hex[:6]}",
-        decision_received=received - timedelta(days=10),
-        received=received,
-        channel="written",
-        area="serviceloven § 83",
-        kind="realitet",
-        text="Jeg klager over afgørelsen.",
-        actor="bench",
-    )
-
-
 async def settle() -> None:
     await asyncio.sleep(SETTLE_SECONDS)
 
@@ -154,7 +135,7 @@ async def file_cases(stack: Stack, n: int, concurrency: int, worker: WorkerProce
     run = uuid.uuid4().hex[:8]
 
     async def one(i: int) -> None:
-        request = operations.parse_filing(filing(i, today))
+        request = operations.parse_filing(synthetic_filing(i, today.date(), run=run))
         async with gate:
             for attempt in range(FILING_ATTEMPTS):
                 try:
