@@ -12,8 +12,10 @@ and W worker processes of each kind on their own task queues, then runs, one aft
 * **bare**: N `bench.bare.BareWorkflow` runs with the same shape (two activities, four validated updates,
   one activity each), no rules and no database.
 
-It prints lifecycles per second for each, and the ratio klagesag/bare (the goal is ≥ 0.9). Figures, with
-the machine they were measured on, are in bench/README.md.
+It prints lifecycles per second for each, and the ratio klagesag/bare (the goal is ≥ 0.9), then the CPU
+milliseconds each component spent per lifecycle in each run (the Temporal server, PostgreSQL, the worker
+processes, and this process as the client: bench/cpu.py), which say where klagesag's extra time goes.
+Figures, with the machine they were measured on, are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from bench import cpu
 from bench.bare import UPDATES, BareWorkflow
 from bench.common import log, synthetic_filing
 from bench.faults import Stack, quiet_libraries
@@ -140,8 +143,17 @@ async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dic
         warm = max(4, n // 20)
         await bare_lifecycles(stack.temporal.address, bare_queue, warm, concurrency)  # warm both paths
         await klagesag_lifecycles(stack, warm, concurrency)
+        components = {
+            "temporal": [stack.temporal.pid],
+            "postgres": [stack.pg.running_pid()],
+            "klagesag workers": [proc.pid for proc in stack.workers if proc is not None],
+            "bare workers": [proc.pid for proc in bare_workers],
+        }
+        before_bare = cpu.snapshot(components)
         bare = await bare_lifecycles(stack.temporal.address, bare_queue, n, concurrency)
+        before_klagesag = cpu.snapshot(components)
         driven, settled = await klagesag_lifecycles(stack, n, concurrency)
+        after = cpu.snapshot(components)
     finally:
         for proc in bare_workers:
             proc.terminate()
@@ -155,7 +167,25 @@ async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dic
         "klagesag_settled_per_s": settled.per_second,
         "ratio_driven": driven.per_second / bare.per_second,
         "ratio_settled": settled.per_second / bare.per_second,
+        "cpu_bare": per_lifecycle_ms(cpu.spent(before_bare, before_klagesag), n),
+        "cpu_klagesag": per_lifecycle_ms(cpu.spent(before_klagesag, after), n),
     }
+
+
+def per_lifecycle_ms(seconds: dict[str, float], n: int) -> dict[str, float]:
+    return {name: 1000 * value / n for name, value in seconds.items()}
+
+
+def print_cpu(rows: list[dict]) -> None:
+    """CPU milliseconds per lifecycle of each component: where klagesag's extra time goes."""
+    names = [name for name in rows[0]["cpu_klagesag"] if name != "bare workers"]
+    print("CPU ms per lifecycle (klagesag / bare); the workers are each run's own")
+    print(f"{'workers':>7} " + " ".join(f"{name:>22}" for name in [*names, "total"]))
+    for r in rows:
+        k, b = r["cpu_klagesag"], r["cpu_bare"]
+        pairs = [(k[name], b["bare workers"] if name == "klagesag workers" else b[name]) for name in names]
+        pairs.append((sum(x for x, _ in pairs), sum(y for _, y in pairs)))
+        print(f"{r['workers']:>7} " + " ".join(f"{f'{x:.1f} / {y:.1f}':>22}" for x, y in pairs))
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -173,6 +203,7 @@ async def run(args: argparse.Namespace) -> None:
             f"{r['klagesag_settled_per_s']:>17.2f} {r['ratio_driven']:>13.2f} {r['ratio_settled']:>14.2f}"
         )
     print(f"mean ratio (settled): {statistics.mean(r['ratio_settled'] for r in rows):.2f}")
+    print_cpu(rows)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -23,6 +23,7 @@ from activities.deadlines import DeadlineActivities
 from activities.digest import DigestActivities
 from store.register import CaseRegister
 from workers import health
+from workers.bytecode import compile_workflow_modules
 from workers.client import connect
 from workers.http_server import serving
 from workers.log_context import ActivityLogContext
@@ -120,6 +121,8 @@ async def run_worker(
     client = client or await connect(settings)
     register = register or await CaseRegister.connect(settings.database_url)
     try:
+        if not compile_workflow_modules():
+            log.warning("workflow bytecode not written: each new workflow compiles the workflow modules")
         worker = build_worker(client, register, settings)
         # The health listener outlives the worker at both ends: it answers "not ready" while the worker
         # starts and while it finishes its tasks after SIGTERM.
