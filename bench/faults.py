@@ -106,7 +106,9 @@ def _lifecycles(i: int) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str
     oversendelse, fastholdt -> ikke_fuldt_medhold + oversendelse; hjemvist -> genoptagelse_efter_hjemvisning
     (and at the 2nd remand an automatic leder escalation); new-decision -> ny_afgoerelse_efter_hjemvisning;
     complaint-received -> kvittering (round + 1); aendret/ophaevet -> ankestyrelsen_effektuering;
-    withdraw -> tilbagetraekning.
+    withdraw -> tilbagetraekning. The formal track (docs/legal-reference.md §2.9): a formal filing ->
+    kvittering_formalitet; formal-answer -> formalitet_svar; formal-escalated -> kvittering_formalitet from
+    the new level, and its escalation in the log.
     """
     j1, j2 = f"26-{i:06d}", f"26-{i:06d}-2"
     return {
@@ -179,7 +181,61 @@ def _lifecycles(i: int) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str
             ),
             1,  # the second remand alerts the leder (REPEATED_REMAND)
         ),
+        "formal-answered": (
+            [
+                _step("klagepunkt-decided", point=1, outcome="beklagelse"),
+                _step("klagepunkt-decided", point=2, outcome="ikke_medhold"),
+                _step("formal-answer"),
+            ],
+            "closed", 1, "besvaret",
+            Counter(kvittering_formalitet=1, formalitet_svar=1), 0,
+        ),
+        "formal-borgerraadgiver": (
+            [
+                _step("klagepunkt-decided", point=1, outcome="ikke_medhold"),
+                _step("klagepunkt-decided", point=2, outcome="ikke_medhold"),
+                _step("formal-answer"),
+                _step("formal-escalated", level="borgerraadgiver"),
+                _step("klagepunkt-decided", point=1, outcome="kritik"),
+                _step("klagepunkt-decided", point=2, outcome="afvist"),
+                _step("formal-answer", retsstilling="processuel"),
+            ],
+            "closed", 1, "besvaret",
+            Counter(kvittering_formalitet=2, formalitet_svar=2),
+            1,  # the escalation to the borgerrådgiver is logged
+        ),
+        "mixed-stadfaestet": (
+            [
+                _step("klagepunkt-decided", point=2, outcome="kritik"),
+                _step("formal-answer"),
+                _step("genvurdering", result="fastholdt"),
+                _step("ankestyrelsen-received", journal_number=j1),
+                _step("ankestyrelsen-outcome", outcome="stadfaestet"),
+            ],
+            "closed", 1, "stadfaestet",
+            Counter(kvittering=1, formalitet_svar=1, ikke_fuldt_medhold=1, oversendelse=1), 0,
+        ),
     }
+
+
+# What a lifecycle's complaint holds beyond the common fields (docs/legal-reference.md §2.9, §4.1): a
+# formalitetsklage with two formal points and no decision, and a realitetsklage with one formal point.
+FORMAL_POINTS = [
+    {"track": "formalitet", "category": "sagsbehandlingstid"},
+    {"track": "formalitet", "category": "partshoering"},
+]
+FILINGS: dict[str, dict[str, Any]] = {
+    "formal-answered": dict(
+        kind="formalitet", klagepunkter=FORMAL_POINTS, klaget_til="borgmester", decision_received=None,
+    ),
+    "formal-borgerraadgiver": dict(
+        kind="formalitet", klagepunkter=FORMAL_POINTS, klaget_til="myndighedscenter", decision_received=None,
+    ),
+    "mixed-stadfaestet": dict(
+        klagepunkter=[{"track": "realitet"}, {"track": "formalitet", "category": "optraeden"}],
+        klaget_til="myndighedscenter",
+    ),
+}
 
 
 LIFECYCLE_WEIGHTS = {
@@ -189,6 +245,9 @@ LIFECYCLE_WEIGHTS = {
     "aktindsigt-withdrawn": 2,
     "fuldmagt-medhold": 2,
     "double-remand": 1,
+    "formal-answered": 2,
+    "formal-borgerraadgiver": 1,
+    "mixed-stadfaestet": 1,
 }
 
 
@@ -227,6 +286,7 @@ def make_scripts(n: int, seed: int, run_token: str, today: date) -> list[Script]
             actor="sb-fault",
             **representative,
         )
+        filing.update(FILINGS.get(lifecycle, {}))
         scripts.append(Script(i, lifecycle, filing, steps, phase, rnd, outcome, Counter(letters), escalations))
     return scripts
 

@@ -92,6 +92,10 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
 # formal track at intake. A formalitetsklage filed before went down the genvurdering path and replays so.
 PATCH_FORMAL_TRACK = "formal-track"
 
+# Added when the fault run lost a step taken while a round ended (see `_finish_late_steps`): a run that
+# reached its end before this change continued as new at once, and replays so.
+PATCH_FINISH_STEPS_BEFORE_NEW_ROUND = "finish-steps-before-new-round"
+
 
 @workflow.defn(failure_exception_types=[StepRefused])
 class ComplaintWorkflow:
@@ -136,10 +140,21 @@ class ComplaintWorkflow:
             await self._fire(timer)
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._perform_pending()
+        if workflow.patched(PATCH_FINISH_STEPS_BEFORE_NEW_ROUND):
+            await self._finish_late_steps()
         if not self._archived:
             workflow.continue_as_new(ComplaintStart(filing=self._state.filing, carried=self._state))
         s = self._state
         return ComplaintOutcome(case_id=s.case_id, phase=s.phase, outcome=s.outcome, rounds=s.round)
+
+    async def _finish_late_steps(self) -> None:
+        """A step accepted while the round's last effects ran (a new decision taken right after the
+        hjemvisning) would be dropped half-way by continue-as-new, and the caseworker told it failed
+        ("the Workflow completed before the Update completed", seen in the fault run): finish it, and
+        the effects it queues, in this run."""
+        while not workflow.all_handlers_finished() or self._has_news():
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            await self._perform_pending()
 
     def _has_news(self) -> bool:
         return bool(self._state.pending) or self._state.version != self._synced_version
