@@ -59,7 +59,7 @@ SELECT 'bench-' || g,
        ($4::text[])[1 + floor(r2 * array_length($4::text[], 1))::int],
        CASE WHEN r3 < 0.6 THEN 'written' WHEN r3 < 0.9 THEN 'digital' ELSE 'oral' END,
        CASE WHEN received < $8::date THEN 'ikke_registreret'
-            WHEN r4 < 0.8 THEN 'myndighedscentret' WHEN r4 < 0.88 THEN 'borgmester' WHEN r4 < 0.93 THEN 'borgerraadgiver'
+            WHEN r4 < 0.8 THEN 'myndighedscenter' WHEN r4 < 0.88 THEN 'borgmester' WHEN r4 < 0.93 THEN 'borgerraadgiver'
             WHEN r4 < 0.95 THEN 'direktoer' ELSE 'andre' END,
        law,
        CASE WHEN law = 'andet' THEN 'ikke_registreret' ELSE '§ ' || (1 + floor(r5 * 190))::int END,

@@ -392,7 +392,8 @@ async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
         else:
             client = await _with_client(settings)
             report = await rebuild_read_model(client, register, query=args.query)
-        # Rows written now carry their facts already; this fills in the rows stored before migration 008.
+        # Rows written now carry their facts already; this fills in the rows stored before migration 008 and
+        # those a later migration marked stale (010).
         report.facts_written = await register.backfill_case_facts()
     finally:
         await register.close()

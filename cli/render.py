@@ -143,6 +143,15 @@ def statistics(r: dict[str, Any]) -> str:
         f"Hjemvisninger: {remands['remanded_cases']} klager hjemvist, {remands['rounds_after_hjemvisning']} nye runder; "
         f"samlet tid for hjemviste: median {danish_number(remands['cumulative_days']['median'])} dage"
     )
+    lines.append(
+        f"Tilbagevendende klagere: {danish_number(r['returning_complainants_percent'], ' %')} "
+        f"({r['returning_complainants']} af {r['klagepunkter']['complaints_with_klagepunkter']} klager med klagepunkter)"
+    )
+    rs = r["retsstilling_styrket"]
+    lines.append(
+        f"Retsstilling styrket: {danish_number(rs['percent'], ' %')} ({rs['styrket']} af {rs['judged']} vurderede; "
+        f"processuel {rs['processuel']}, materiel {rs['materiel']}, ingen {rs['ingen']}, ved ikke {rs['ved_ikke']})"
+    )
     for key in ("klagepunkter", "returning_complainants_percent", "retsstilling_styrket", "formal_answer_within_servicemaal"):
         if key in r["notes"]:
             lines.append(f"Bemærk ({key}): {r['notes'][key]}")

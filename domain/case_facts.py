@@ -23,7 +23,8 @@ from typing import Any
 
 from domain.deadlines import COPENHAGEN
 from domain.models import CaseView, HistoryEntry
-from domain.vocabulary import Phase, WarningKind
+from domain.policy import SERVICEMAAL_AT_EACH_LEVEL
+from domain.vocabulary import ComplaintKind, Phase, PointSource, WarningKind
 
 NOT_REGISTERED = "ikke_registreret"  # the field exists in the vocabulary but was not filled in
 OTHER_LAW = "andet"  # a lovområde that is written down but not one klagesag knows
@@ -59,6 +60,7 @@ _PARAGRAPH = re.compile(r"§\s*(\d{1,4})\s*([a-z])?\b", re.IGNORECASE)
 _BARE_PARAGRAPH = re.compile(r"^\s*(?:§\s*)?(\d{1,4})\s*([a-z])?\s*$", re.IGNORECASE)
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _ROUND_IN_KEY = re.compile(r":r(\d+):")
+_CYCLE_IN_KEY = re.compile(r":f(\d+):")
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ class FactEvent:
 
     event: "genvurdering" (outcome = the result, or None when the 4 weeks passed without one),
     "ankestyrelsen" (outcome = Ankestyrelsen's decision), "aktindsigt" (outcome "besvaret" or
-    "ubesvaret"; on_date is the answer's due date). on_time: the deadline was kept (None: not a deadline
-    figure)."""
+    "ubesvaret"; on_date is the answer's due date), "formal_answer" (an answer to the formal klagepunkter,
+    outcome = the borgerrådgiver's retsstilling judgement or None; or the servicemål passed without one,
+    outcome "ubesvaret"). on_time: the deadline was kept (None: not a deadline figure)."""
 
     event: str
     round: int
@@ -99,6 +102,7 @@ class CaseFacts:
     phase_days: dict[str, int]  # phase -> days in it, completed stays summed over the rounds
     klagepunkter: int | None  # None: not registered for this complaint
     klagepunkt_categories: list[str] | None
+    returning: bool | None  # a returning complainant added points (§7); None: klagepunkter not registered
     version: int
     events: list[FactEvent] = field(default_factory=list)
 
@@ -163,21 +167,34 @@ def _law_and_paragraph(view: CaseView) -> tuple[str, str]:
     return law, paragraph or NOT_REGISTERED
 
 
-def _klagepunkter(view: CaseView) -> tuple[int | None, list[str] | None]:
+def _points(view: CaseView) -> list[Any] | None:
     # Every complaint filed since klagepunkter exist has at least one; none means a view stored before.
     points = getattr(view, "klagepunkter", None)
     if not points or isinstance(points, (str, bytes)) or not isinstance(points, Iterable):
+        return None
+    return list(points)
+
+
+def _point_field(point: Any, *names: str) -> str | None:
+    """A vocabulary field of a point, whether it is a Klagepunkt or the dict of an older view."""
+    for name in names:
+        value = point.get(name) if isinstance(point, dict) else getattr(point, name, None)
+        if value is not None:
+            return _code(value)
+    return None
+
+
+def _klagepunkter(view: CaseView) -> tuple[int | None, list[str] | None]:
+    points = _points(view)
+    if points is None:
         return None, None
-    categories = []
-    for point in points:
-        found = None
-        for name in ("category", "hovedkategori", "kategori"):
-            value = point.get(name) if isinstance(point, dict) else getattr(point, name, None)
-            if value is not None:
-                found = _code(value)
-                break
-        categories.append(found or NOT_REGISTERED)
+    categories = [_point_field(point, "category", "hovedkategori", "kategori") or NOT_REGISTERED for point in points]
     return len(categories), categories
+
+
+def _returning(view: CaseView) -> bool | None:
+    points = _points(view)
+    return None if points is None else any(_point_field(p, "source") == PointSource.RETURNING for p in points)
 
 
 # --- what the history says -------------------------------------------------------------------------------
@@ -274,6 +291,41 @@ def _aktindsigt_events(view: CaseView, history: list[HistoryEntry]) -> list[Fact
     return events
 
 
+def _formal_answer_events(view: CaseView, history: list[HistoryEntry]) -> list[FactEvent]:
+    """One per answer to the formal klagepunkter (on time unless the servicemål warning of its cycle fired;
+    None when its level had no servicemål), and one per servicemål that passed without an answer.
+
+    The formal track counts its cycles as domain/transitions.py does: the first opens at intake when the
+    filing has formal points, each formal-escalated opens the next (timed by SERVICEMAAL_AT_EACH_LEVEL),
+    and a formal point added while no cycle is open opens one with its own servicemål."""
+    breached: dict[int, date] = {}
+    for warning in view.warnings:
+        match = _CYCLE_IN_KEY.search(warning.key)
+        if warning.kind == WarningKind.SERVICEMAAL_OVERSKREDET and match:
+            breached.setdefault(int(match.group(1)), local_date(warning.at))
+    filed_formal = any(
+        _point_field(p, "track") == ComplaintKind.FORMALITET and _point_field(p, "source") in (None, PointSource.FILING)
+        for p in _points(view) or ()
+    )
+    cycle, timed, answered = (1, True, False) if filed_formal else (0, False, True)
+    events: list[FactEvent] = []
+    settled: set[int] = set()
+    for entry in history:
+        if entry.step == "formal-escalated":
+            cycle, timed, answered = cycle + 1, SERVICEMAAL_AT_EACH_LEVEL, False
+        elif entry.step == "klagepunkt-added" and "servicemaal" in entry.details:
+            cycle, timed, answered = cycle + 1, True, False
+        elif entry.step == "formal-answer" and not answered:
+            answered = True
+            settled.add(cycle)
+            on_time = (cycle not in breached) if timed else None
+            events.append(FactEvent("formal_answer", entry.round, local_date(entry.at), _code(entry.details.get("retsstilling")), on_time))
+    for cycle_, fired in sorted(breached.items()):
+        if cycle_ not in settled:
+            events.append(FactEvent("formal_answer", view.round, fired, "ubesvaret", False))
+    return events
+
+
 def facts(view: CaseView) -> CaseFacts:
     history = sorted(view.history, key=lambda e: e.seq)
     law, paragraph = _law_and_paragraph(view)
@@ -300,10 +352,12 @@ def facts(view: CaseView) -> CaseFacts:
         phase_days=phase_days(history),
         klagepunkter=klagepunkter,
         klagepunkt_categories=categories,
+        returning=_returning(view),
         version=view.version,
         events=[
             *_genvurdering_events(view, history),
             *_ankestyrelsen_events(history),
             *_aktindsigt_events(view, history),
+            *_formal_answer_events(view, history),
         ],
     )

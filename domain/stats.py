@@ -4,7 +4,7 @@ one can be tested on small constructed sets and explained beside its value.
 `store/statistics.py` counts in PostgreSQL (the narrow tables of migration 008, filled from each case's
 view by domain/case_facts.py) and hands over an `Aggregates`; `report()` turns it into the report that
 `klagesag stats`, `GET /api/v1/statistics` and the Statistik page show, with a definition of every
-figure (what was counted, from which date field) and a note for every figure that cannot be given yet.
+figure (what was counted, from which date field) and a note for every figure the period has nothing to count for.
 The definitions are summarised in docs/legal-reference.md §4.5.
 """
 
@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.case_facts import NOT_REGISTERED, OTHER_LAW, TIMED_PHASES
-from domain.vocabulary import PHASE_DANISH, ComplaintKind, GenvurderingResult
+from domain.vocabulary import PHASE_DANISH, ComplaintKind, GenvurderingResult, Retsstilling
 
 KINDS = tuple(k.value for k in ComplaintKind)  # realitet, formalitet
 GENVURDERING_OUTCOMES = tuple(r.value for r in GenvurderingResult)
@@ -26,6 +26,9 @@ ANKESTYRELSEN_OUTCOMES = ("stadfaestet", "aendret", "ophaevet", "hjemvist", "afv
 # R31: omgjort = hjemvist, ændret or ophævet; realitetsbehandlet = omgjort or stadfæstet. Afvist and
 # bortfaldet are not decided on the merits and stay out of both (R32).
 OMGJORT = ("hjemvist", "aendret", "ophaevet")
+# SEED 003: the borgerrådgiver's judgement of the citizen's retsstilling; processuel and materiel are "styrket".
+RETSSTILLING = tuple(r.value for r in Retsstilling)
+STYRKET = (Retsstilling.PROCESSUEL.value, Retsstilling.MATERIEL.value)
 REALITETSBEHANDLET = ("stadfaestet", *OMGJORT)
 
 DIMENSIONS = ("klaget_til", "unit", "law", "paragraph", "channel")
@@ -42,9 +45,9 @@ LABELS: dict[str, dict[str, str]] = {
         "borgerraadgiver": "Borgerrådgiver",
         "borgmester": "Borgmester",
         "direktoer": "Direktør",
-        "folketingets_ombudsmand": "Folketingets Ombudsmand",
+        "ombudsmand": "Folketingets Ombudsmand",
         "det_sociale_naevn": "Det Sociale Nævn",
-        "myndighedscentret": "Myndighedscentret",
+        "myndighedscenter": "Myndighedscentret",
         "andre": "Andre",
     },
     "law": {
@@ -181,6 +184,7 @@ class Aggregates:
     klagepunkter_complaints: int = 0  # complaints with registered klagepunkter
     klagepunkter_total: int = 0
     klagepunkt_categories: dict[str, int] = field(default_factory=dict)
+    returning_complaints: int = 0  # of the complaints with registered klagepunkter
     phase_days: dict[str, dict[int, int]] = field(default_factory=dict)  # phase -> days -> complaints
     remanded_days: dict[int, int] = field(default_factory=dict)  # cumulative days -> remanded complaints
     events: dict[tuple[str, str | None, bool | None], int] = field(default_factory=dict)  # (event, outcome, on time) -> n
@@ -279,8 +283,11 @@ def definitions(period: Period, earlier: Period, targets: Targets) -> dict[str, 
         "(datofelt: svarfristen, 7 arbejdsdage, FVL § 16 stk. 2 og OFL § 36) der blev besvaret senest på "
         "fristdagen. Ubesvarede efter fristen (workflowets advarsel) tæller som ikke holdt; ubesvarede før "
         "fristen indgår ikke.",
-        "formal_answer_within_servicemaal": "Andel af formalitetsklager besvaret inden for kommunens servicemål "
-        "(docs/legal-reference.md §2.9).",
+        "formal_answer_within_servicemaal": "Andel af svarene på formalitetsklager givet i perioden (datofelt: "
+        "datoen for trinnet formal-answer, dansk tid) hvor kommunens servicemål for det niveau der svarede blev "
+        "holdt: uden workflowets advarsel om overskredet servicemål (R70, docs/legal-reference.md §2.9). Et "
+        "servicemål der blev overskredet i perioden uden svar (datofelt: advarslens dato) tæller som ikke holdt; "
+        "et niveau uden servicemål indgår ikke.",
         "overdue_now": "Åbne sager i kommunen (og enheden) med en overskredet frist lige nu: workflowets "
         "markering, eller den næste frist er passeret. Uanset periode.",
         "days_per_phase": "For klager modtaget i perioden: dage i hver fase fra den dato fasen begyndte til den "
@@ -294,21 +301,21 @@ def definitions(period: Period, earlier: Period, targets: Targets) -> dict[str, 
         "still_open": "Klager modtaget i perioden som stadig er åbne.",
         "klagepunkter": "Klagepunkter pr. klage: gennemsnit over klager modtaget i perioden med registrerede "
         "klagepunkter, og antal klagepunkter pr. hovedkategori (SEED 003).",
-        "returning_complainants_percent": "Andel af klagerne der vendte tilbage med nye kritikpunkter til en "
-        "tidligere klage (SEED 003).",
-        "retsstilling_styrket": "Borgerrådgiverens vurdering af, om borgerens retsstilling blev styrket: "
-        "processuel, materiel, ingen, ved ikke (SEED 003).",
+        "returning_complainants_percent": "Andel af klagerne modtaget i perioden med registrerede klagepunkter, "
+        "hvor klageren vendte tilbage med nye kritikpunkter til den samme sag (klagepunkt med kilden "
+        "'returning', SEED 003, docs/legal-reference.md §7). Tallet kommer af klagepunkterne, ikke af "
+        "personoplysninger.",
+        "returning_complainants": "Antallet bag andelen af tilbagevendende klagere: klager modtaget i perioden "
+        "med mindst ét klagepunkt med kilden 'returning'.",
+        "retsstilling_styrket": "Borgerrådgiverens vurdering af, om klagen styrkede borgerens retsstilling, for "
+        "svarene på formalitetsklager givet i perioden med en vurdering (datofelt: datoen for trinnet "
+        "formal-answer): processuel, materiel, ingen, ved ikke (SEED 003). Styrket = processuel + materiel; "
+        "procenten er styrket / vurderede × 100.",
     }
 
 
-NOT_AVAILABLE = {
-    "formal_answer_within_servicemaal": "Ikke tilgængelig endnu: klagesag registrerer ikke formalitetsklagers "
-    "svar og kommunens servicemål (formalitetssporet F0-F4).",
-    "returning_complainants_percent": "Ikke tilgængelig endnu: klagesag registrerer ikke, om en klage er en "
-    "tilbagevenden til en tidligere klage. Tallet udledes ikke af personoplysninger.",
-    "retsstilling_styrket": "Ikke tilgængelig endnu: borgerrådgiverens vurdering af retsstillingen registreres "
-    "ikke.",
-}
+NO_FORMAL_ANSWERS = "Ingen svar på formalitetsklager med et servicemål i perioden."
+NO_RETSSTILLING = "Ingen svar i perioden har borgerrådgiverens vurdering af retsstillingen."
 NO_KLAGEPUNKTER = "Ingen klager i perioden har registrerede klagepunkter."
 
 
@@ -332,9 +339,17 @@ def report(
     genvurdering = {o: a.event_outcomes("genvurdering").get(o, 0) for o in GENVURDERING_OUTCOMES}
     g_kept, g_counted = a.on_time("genvurdering")
     k_kept, k_counted = a.on_time("aktindsigt")
-    notes = dict(NOT_AVAILABLE)
+    f_kept, f_counted = a.on_time("formal_answer")
+    retsstilling = {r: a.event_outcomes("formal_answer").get(r, 0) for r in RETSSTILLING}
+    judged = sum(retsstilling.values())
+    styrket = sum(retsstilling[r] for r in STYRKET)
+    notes = {}
     if a.klagepunkter_complaints == 0:
-        notes["klagepunkter"] = NO_KLAGEPUNKTER
+        notes["klagepunkter"] = notes["returning_complainants_percent"] = NO_KLAGEPUNKTER
+    if f_counted == 0:
+        notes["formal_answer_within_servicemaal"] = NO_FORMAL_ANSWERS
+    if judged == 0:
+        notes["retsstilling_styrket"] = NO_RETSSTILLING
     return {
         "kommune": kommune,
         "unit": unit,
@@ -366,7 +381,7 @@ def report(
         "omgoerelsesprocent": _round(omgoerelsesprocent(ankestyrelsen)),
         "genvurdering_within_4_weeks": {"percent": _round(percent(g_kept, g_counted)), "on_time": g_kept, "total": g_counted},
         "aktindsigt_within_7_arbejdsdage": {"percent": _round(percent(k_kept, k_counted)), "on_time": k_kept, "total": k_counted},
-        "formal_answer_within_servicemaal": {"percent": None, "on_time": None, "total": None},
+        "formal_answer_within_servicemaal": {"percent": _round(percent(f_kept, f_counted)), "on_time": f_kept, "total": f_counted},
         "overdue_now": a.overdue_now,
         "days_per_phase": [
             {"phase": phase.value, "label": PHASE_DANISH[phase], **_quantiles(a.phase_days.get(phase.value, {}))}
@@ -390,8 +405,9 @@ def report(
                 for key, n in sorted(a.klagepunkt_categories.items(), key=lambda item: (-item[1], item[0]))
             ],
         },
-        "returning_complainants_percent": None,
-        "retsstilling_styrket": None,
+        "returning_complainants_percent": _round(percent(a.returning_complaints, a.klagepunkter_complaints)),
+        "returning_complainants": a.returning_complaints,
+        "retsstilling_styrket": {**retsstilling, "judged": judged, "styrket": styrket, "percent": _round(percent(styrket, judged))},
         "definitions": definitions(period, earlier, targets),
         "notes": notes,
     }
@@ -466,7 +482,9 @@ def csv_rows(r: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]]:
     for row in klagepunkter["by_category"]:
         add("klagepunkter", row["key"], "count", row["count"])
     add("returning_complainants_percent", "", "percent", r["returning_complainants_percent"])
-    add("retsstilling_styrket", "", "value", r["retsstilling_styrket"])
+    add("returning_complainants_percent", "", "count", r["returning_complainants"])
+    for measure, value in r["retsstilling_styrket"].items():
+        add("retsstilling_styrket", "", measure, value)
     return rows
 
 

@@ -578,7 +578,8 @@ async def _write_facts(conn: asyncpg.Connection, facts: case_facts.CaseFacts) ->
     """Replace one complaint's row in `case_facts` and its rows in `case_fact_events`."""
     columns = (
         "case_id, kommune, received, kind, unit, channel, klaget_til, law, paragraph, phase, is_open, overdue, "
-        "next_deadline_at, outcome, rounds, remand_count, closed_on, klagepunkter, klagepunkt_categories, version, "
+        "next_deadline_at, outcome, rounds, remand_count, closed_on, klagepunkter, klagepunkt_categories, returning_complainant, "
+        "version, "
         + ", ".join(_PHASE_COLUMNS)
     )
     names = [c.strip() for c in columns.split(",")]
@@ -589,7 +590,7 @@ async def _write_facts(conn: asyncpg.Connection, facts: case_facts.CaseFacts) ->
         facts.case_id, facts.kommune, facts.received, facts.kind, facts.unit, facts.channel, facts.klaget_til,
         facts.law, facts.paragraph, facts.phase, facts.is_open, facts.overdue, facts.next_deadline_at,
         facts.outcome, facts.rounds, facts.remand_count, facts.closed_on, facts.klagepunkter,
-        facts.klagepunkt_categories, facts.version,
+        facts.klagepunkt_categories, facts.returning, facts.version,
         *(facts.phase_days.get(phase.value) for phase in case_facts.TIMED_PHASES),
     )  # fmt: skip
     await conn.execute("DELETE FROM case_fact_events WHERE case_id = $1", facts.case_id)

@@ -1,5 +1,6 @@
 """The statistics' queries: counts over the narrow tables of migration 008 (`case_facts`, one row per
-complaint; `case_fact_events`, one row per genvurdering, Ankestyrelsen decision or aktindsigt answer due),
+complaint; `case_fact_events`, one row per genvurdering, Ankestyrelsen decision, aktindsigt answer due or
+answer to formal klagepunkter),
 handed to domain/stats.py as an `Aggregates`.
 
 Every query is bounded by kommune and a date range and is an index-only scan (the indexes of migration
@@ -29,12 +30,14 @@ _DAYS = tuple(f"days_{p.value}" for p in TIMED_PHASES)
 
 # Grouping sets over one scan; GROUPING(...) tells which set a row belongs to. The last set counts the
 # combinations of four small columns at once (a few hundred), which is cheaper than four sets.
-DIMENSION_COLUMNS = ("kind", "unit", "klaget_til", "law", "channel", "paragraph", "remand_count", "rounds", "phase", "klagepunkter")
+DIMENSION_COLUMNS = (
+    "kind", "unit", "klaget_til", "law", "channel", "paragraph", "remand_count", "rounds", "phase", "klagepunkter", "returning_complainant",
+)  # fmt: skip
 DIMENSIONS_QUERY = f"""
 SELECT {", ".join(DIMENSION_COLUMNS)}, GROUPING({", ".join(DIMENSION_COLUMNS)}) AS grouping, count(*) AS n
 FROM case_facts WHERE {_COHORT}
 GROUP BY GROUPING SETS ((kind, unit, klaget_til, law, channel), (kind, law, paragraph),
-                        (remand_count, rounds, phase, klagepunkter))
+                        (remand_count, rounds, phase, klagepunkter, returning_complainant))
 """
 
 # A histogram of days per phase, and of the cumulative days of the remanded complaints ($5: today, for the
@@ -64,7 +67,7 @@ FROM case_fact_events
 WHERE kommune = $1 AND event = ANY($5::text[]) AND on_date BETWEEN $2 AND $3 AND ($4::text IS NULL OR unit = $4)
 GROUP BY event, outcome, on_time
 """
-EVENTS = ["genvurdering", "ankestyrelsen", "aktindsigt"]
+EVENTS = ["genvurdering", "ankestyrelsen", "aktindsigt", "formal_answer"]
 
 OVERDUE_QUERY = """
 SELECT count(*) FROM case_facts
@@ -107,7 +110,7 @@ def _add_dimensions(a: Aggregates, rows: list[asyncpg.Record]) -> None:
                 _count(a, dimension, _dimension_key(dimension, row), kind, n)
         elif grouped(row, "paragraph"):
             _count(a, "paragraph", _dimension_key("paragraph", row), row["kind"], n)
-        else:  # (remand_count, rounds, phase, klagepunkter)
+        else:  # (remand_count, rounds, phase, klagepunkter, returning_complainant)
             remands, rounds, phase, klagepunkter = row["remand_count"], row["rounds"], row["phase"], row["klagepunkter"]
             a.remands[remands] = a.remands.get(remands, 0) + n
             if rounds > 1:
@@ -120,6 +123,8 @@ def _add_dimensions(a: Aggregates, rows: list[asyncpg.Record]) -> None:
             if klagepunkter is not None:
                 a.klagepunkter_complaints += n
                 a.klagepunkter_total += klagepunkter * n
+            if row["returning_complainant"]:
+                a.returning_complaints += n
 
 
 def _add_days(a: Aggregates, rows: list[asyncpg.Record]) -> None:

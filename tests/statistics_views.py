@@ -118,6 +118,29 @@ class Story:
         key = f"{self.case_id}:r{self.round}:aktindsigt_overskredet:{self.aktindsigt_requests}"
         return self._warn(key, WarningKind.AKTINDSIGT_OVERSKREDET, day)
 
+    # The formal track: cycles counted as domain/transitions.py keys their servicemål warnings.
+
+    def klagepunkt_added(self, day: date, *, servicemaal: date | None = None, source: str = "filing") -> "Story":
+        """A formal point; `servicemaal` when it opens a new cycle of the formal track (none was open)."""
+        details = {"point": "2", "track": "formalitet", "source": source}
+        if servicemaal is not None:
+            details["servicemaal"] = servicemaal.isoformat()
+        return self._step("klagepunkt-added", day, self.phase, **details)
+
+    def formal_answer(self, day: date, *, level: str = "forvaltning", retsstilling: str | None = None) -> "Story":
+        details = {"level": level} | ({"retsstilling": retsstilling} if retsstilling else {})
+        self.outcome = CaseOutcome.BESVARET
+        return self._step("formal-answer", day, Phase.CLOSED, **details)
+
+    def formal_escalated(self, day: date, level: str) -> "Story":
+        self.outcome = None
+        return self._step("formal-escalated", day, Phase.FORMAL_ESCALATED, level=level)
+
+    def servicemaal_overdue(self, day: date, cycle: int) -> "Story":
+        self.overdue = True
+        key = f"{self.case_id}:f{cycle}:servicemaal_overskredet"
+        return self._warn(key, WarningKind.SERVICEMAAL_OVERSKREDET, day)
+
     def _warn(self, key: str, kind: WarningKind, day: date) -> "Story":
         self.warnings.append(WarningEntry(key=key, kind=kind, at=at(day, 23), message="Fristen er overskredet"))
         return self

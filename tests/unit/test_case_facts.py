@@ -153,3 +153,42 @@ def test_the_facts_carry_no_free_text():
     story = Story("K-1", d(3, 3), area="Klage over Hansens sagsbehandling").genvurdering("fastholdt", d(3, 20))
     text = repr(facts(story.view()))
     assert "Hansen" not in text and "Test:" not in text
+
+
+# --- the formal track: answers against their servicemål, the retsstilling, returning complainants -----------
+
+FORMAL_FILING = [{"track": "formalitet", "category": "sagsbehandlingstid", "source": "filing"}]
+
+
+def formal_events(view: CaseView) -> list[tuple[str | None, bool | None, date]]:
+    return [(e.outcome, e.on_time, e.on_date) for e in facts(view).events if e.event == "formal_answer"]
+
+
+def test_each_formal_answer_is_judged_against_the_servicemaal_of_its_own_cycle():
+    story = Story("K-1", d(3, 3), kind="formalitet", klagepunkter=FORMAL_FILING)
+    story.servicemaal_overdue(d(3, 14), cycle=1).formal_answer(d(3, 20))  # cycle 1: late
+    story.formal_escalated(d(3, 21), "borgerraadgiver").formal_answer(d(3, 25), level="borgerraadgiver", retsstilling="materiel")
+    assert formal_events(story.view(RegisteredView)) == [(None, False, d(3, 20)), ("materiel", True, d(3, 25))]
+
+
+def test_a_servicemaal_passed_without_an_answer_counts_as_not_kept_on_the_warnings_date():
+    story = Story("K-1", d(3, 3), kind="formalitet", klagepunkter=FORMAL_FILING).servicemaal_overdue(d(3, 14), cycle=1)
+    assert formal_events(story.view(RegisteredView)) == [("ubesvaret", False, d(3, 14))]
+    story.formal_answer(d(4, 1))  # once answered, the answer (late) is what counts
+    assert formal_events(story.view(RegisteredView)) == [(None, False, d(4, 1))]
+
+
+def test_a_formal_point_added_later_opens_a_cycle_and_a_returning_complainant_is_flagged():
+    points = [{"track": "realitet", "source": "filing"}, {"track": "formalitet", "category": "manglende_svar", "source": "returning"}]
+    story = Story("K-1", d(3, 3), klagepunkter=points)
+    story.klagepunkt_added(d(3, 5), servicemaal=d(3, 17), source="returning").formal_answer(d(3, 10))
+    view = story.view(RegisteredView)
+    assert formal_events(view) == [(None, True, d(3, 10))]
+    assert facts(view).returning is True
+    assert facts(Story("K-2", d(3, 3), klagepunkter=points[:1]).view(RegisteredView)).returning is False
+    assert facts(Story("K-3", d(3, 3)).view()).returning is None  # no klagepunkter registered: unknown
+
+
+def test_an_answer_with_no_open_cycle_is_not_counted():
+    story = Story("K-1", d(3, 3), klagepunkter=[{"track": "realitet", "source": "filing"}]).formal_answer(d(3, 10))
+    assert formal_events(story.view(RegisteredView)) == []

@@ -13,7 +13,7 @@ import pytest
 
 from domain import stats
 from domain.stats import Aggregates, Period, Targets
-from domain.vocabulary import AnkestyrelsenOutcome
+from domain.vocabulary import AnkestyrelsenOutcome, ComplaintRecipient
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -161,6 +161,11 @@ def test_klagepunkter_per_complaint_and_by_category_when_registered():
     assert "klagepunkter" not in r["notes"]
 
 
+def test_every_recipient_has_its_label():
+    for recipient in ComplaintRecipient:
+        assert stats.label("klaget_til", recipient.value) != recipient.value
+
+
 def test_distribution_rows_give_shares_of_all_and_of_each_kind():
     a = Aggregates(by={"channel": {("oral", "realitet"): 1, ("written", "realitet"): 3, ("oral", "formalitet"): 4}})
     rows = {row["key"]: row for row in report(a)["by_channel"]}
@@ -172,8 +177,32 @@ def test_every_figure_has_a_definition_and_every_missing_one_a_note():
     r = report(seed_004())
     figures = [key for key in r if key not in stats.META_KEYS]
     assert all(r["definitions"].get(key) for key in figures)
-    for key in ("returning_complainants_percent", "retsstilling_styrket"):
-        assert r[key] is None and r["notes"][key]
+    # SEED 004's figures have no klagepunkter and no formal answers: those figures are empty, with a note.
+    assert r["returning_complainants_percent"] is None and r["notes"]["returning_complainants_percent"]
+    assert r["retsstilling_styrket"]["percent"] is None and r["notes"]["retsstilling_styrket"]
+    assert r["formal_answer_within_servicemaal"]["percent"] is None and r["notes"]["formal_answer_within_servicemaal"]
+
+
+def test_formal_answers_retsstilling_and_returning_complainants():
+    a = Aggregates(
+        klagepunkter_complaints=8,
+        returning_complaints=2,
+        events={
+            ("formal_answer", None, True): 3,
+            ("formal_answer", "processuel", True): 1,
+            ("formal_answer", "materiel", False): 1,
+            ("formal_answer", "ved_ikke", True): 2,
+            ("formal_answer", "ubesvaret", False): 1,
+            ("formal_answer", "ingen", None): 1,  # a level without a servicemål: not a deadline figure
+        },
+    )
+    r = report(a)
+    assert r["formal_answer_within_servicemaal"] == {"percent": 75.0, "on_time": 6, "total": 8}
+    assert r["retsstilling_styrket"] == {
+        "processuel": 1, "materiel": 1, "ingen": 1, "ved_ikke": 2, "judged": 5, "styrket": 2, "percent": 40.0,
+    }  # fmt: skip
+    assert (r["returning_complainants"], r["returning_complainants_percent"]) == (2, 25.0)
+    assert not {"formal_answer_within_servicemaal", "retsstilling_styrket", "returning_complainants_percent"} & set(r["notes"])
 
 
 def test_the_csv_has_one_figure_per_line_with_its_definition():
@@ -185,6 +214,6 @@ def test_the_csv_has_one_figure_per_line_with_its_definition():
     assert by_figure[("formalitet", "", "target_met")][0] == "false"
     value, definition = by_figure[("omgoerelsesprocent", "", "percent")]
     assert value == "" and "R31" in definition
-    value, definition = by_figure[("retsstilling_styrket", "", "value")]
-    assert value == "" and definition.startswith("Ikke tilgængelig")
+    value, definition = by_figure[("retsstilling_styrket", "", "percent")]
+    assert value == "" and definition.startswith(stats.NO_RETSSTILLING)
     assert all(d for *_, d in lines[1:])

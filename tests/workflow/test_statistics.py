@@ -9,12 +9,24 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.workflow.harness import Harness
+from tests.workflow.test_formal_track import answer_all, file_formal
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+async def stats_json(harness: Harness, first: date, last: date) -> dict:
+    env = {**os.environ, "KLAGESAG_DATABASE_URL": harness.settings.database_url, "KLAGESAG_KOMMUNE": harness.settings.kommune_code}
+    period = ["--from", first.isoformat(), "--to", last.isoformat()]
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "cli.main", "stats", *period, "--json"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 async def test_klagesag_stats_counts_what_the_workflows_did(harness: Harness) -> None:
@@ -42,14 +54,7 @@ async def test_klagesag_stats_counts_what_the_workflows_did(harness: Harness) ->
         await case.settled()
     assert (await late.view()).overdue
 
-    env = {**os.environ, "KLAGESAG_DATABASE_URL": harness.settings.database_url, "KLAGESAG_KOMMUNE": harness.settings.kommune_code}
-    period = ["--from", (today - timedelta(days=1)).isoformat(), "--to", (today + timedelta(days=40)).isoformat()]
-    done = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "cli.main", "stats", *period, "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    r = json.loads(done.stdout)
+    r = await stats_json(harness, today - timedelta(days=1), today + timedelta(days=40))
 
     assert (r["received"], r["realitet"], r["formalitet"]) == (7, 6, 1)
     assert {row["key"]: row["total"] for row in r["by_channel"]} == {"oral": 1, "written": 6}
@@ -63,3 +68,33 @@ async def test_klagesag_stats_counts_what_the_workflows_did(harness: Harness) ->
     assert r["omgoerelsesprocent"] == 50.0  # the hjemvist one of the two decided on the merits; afvist is out
     assert r["remands"]["distribution"] == [{"remands": 0, "cases": 6}, {"remands": 1, "cases": 1}]
     assert (r["withdrawn"], r["still_open"], r["overdue_now"]) == (1, 3, 1)  # open: hjemvist, aktindsigt, late
+
+
+async def test_klagesag_stats_counts_formal_answers_retsstilling_and_returning_complainants(harness: Harness) -> None:
+    today = await harness.today()
+    prompt = await file_formal(harness)  # answered at once by the forvaltning, then by the borgerrådgiver
+    slow = await file_formal(harness)  # answered after its servicemål, then by the borgerrådgiver in time
+    silent = await file_formal(harness)  # never answered: its servicemål passes
+    returning = await harness.file()  # a realitet complaint; the citizen comes back with a formal point
+    await answer_all(prompt)
+    await prompt.step("formal-escalated", level="borgerraadgiver")
+    await answer_all(prompt, retsstilling="ingen")
+    await returning.step("klagepunkt-added", track="formalitet", category="manglende_svar", source="returning")
+    await answer_all(returning)
+    await harness.advance(20)  # past the 8 arbejdsdage of `slow` and `silent`
+    await answer_all(slow)
+    await slow.step("formal-escalated", level="borgerraadgiver")
+    await answer_all(slow, outcome="kritik", retsstilling="processuel")
+    for case in (prompt, slow, silent, returning):
+        await case.settled()
+
+    r = await stats_json(harness, today - timedelta(days=1), today + timedelta(days=40))
+
+    # Six servicemål: prompt's two, returning's and slow's at the borgerrådgiver kept; slow's first answered
+    # late and silent's passed unanswered.
+    assert r["formal_answer_within_servicemaal"] == {"percent": 66.7, "on_time": 4, "total": 6}
+    rs = r["retsstilling_styrket"]
+    assert (rs["processuel"], rs["materiel"], rs["ingen"], rs["ved_ikke"]) == (1, 0, 1, 0)
+    assert (rs["judged"], rs["styrket"], rs["percent"]) == (2, 1, 50.0)
+    assert (r["returning_complainants"], r["returning_complainants_percent"]) == (1, 25.0)  # 1 of 4 complaints
+    assert "formal_answer_within_servicemaal" not in r["notes"] and "retsstilling_styrket" not in r["notes"]
