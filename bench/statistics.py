@@ -51,7 +51,7 @@ INSERT INTO case_facts (
     case_id, kommune, received, kind, unit, channel, klaget_til, law, paragraph, phase, is_open, overdue,
     next_deadline_at, outcome, rounds, remand_count, closed_on, days_awaiting_standing, days_aktindsigt,
     days_genvurdering, days_forwarded, days_at_ankestyrelsen, days_genbehandling, days_klagefrist,
-    klagepunkter, klagepunkt_categories, version)
+    klagepunkter, klagepunkt_categories, returning_complainant, version)
 SELECT 'bench-' || g,
        lpad((101 + g % $2)::text, 4, '0'),
        received,
@@ -80,6 +80,7 @@ SELECT 'bench-' || g,
        CASE WHEN remands > 0 THEN 28 END,
        CASE WHEN kind = 'formalitet' THEN 1 + floor(r9 * 6)::int END,
        CASE WHEN kind = 'formalitet' THEN ARRAY[($5::text[])[1 + floor(r8 * 6)::int], ($5::text[])[1 + floor(r1 * 6)::int]] END,
+       CASE WHEN kind = 'formalitet' THEN r6 < 0.25 END,  -- SEED 003: about a quarter come back
        10
 FROM (
     SELECT g, r1, r2, r3, r4, r5, r6, r7, r8, r9,
@@ -96,7 +97,8 @@ FROM (
 """
 
 # The dated events: a genvurdering for every complaint past it, Ankestyrelsen's decision for the forwarded
-# ones (a second one for those remanded and complained about again), and the aktindsigt answers.
+# ones (a second one for those remanded and complained about again), the aktindsigt answers, and the answers
+# to the closed formalitetsklager (with a retsstilling judgement by their number of points).
 LOAD_EVENTS = """
 INSERT INTO case_fact_events (case_id, kommune, unit, kind, event, round, on_date, outcome, on_time)
 SELECT case_id, kommune, unit, kind, 'genvurdering', 1, received + days_genvurdering,
@@ -115,6 +117,11 @@ WHERE days_at_ankestyrelsen IS NOT NULL AND days_genvurdering IS NOT NULL
 UNION ALL
 SELECT case_id, kommune, unit, kind, 'aktindsigt', 1, received + 9, 'besvaret', days_aktindsigt <= 7
 FROM case_facts WHERE days_aktindsigt IS NOT NULL
+UNION ALL
+SELECT case_id, kommune, unit, kind, 'formal_answer', 1, received + 3 + klagepunkter * 2,
+       CASE klagepunkter WHEN 1 THEN 'processuel' WHEN 2 THEN 'materiel' WHEN 3 THEN 'ingen' WHEN 4 THEN 'ved_ikke' END,
+       klagepunkter < 5
+FROM case_facts WHERE kind = 'formalitet' AND NOT is_open
 """
 
 
