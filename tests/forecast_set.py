@@ -28,7 +28,8 @@ helligdag in it). Deadlines end 23:59:59 Copenhagen time on their day.
     P2    ydelse    sb-c      aktindsigt pending, genvurdering    11-24  -      -       -     paused: not counted
     K1    ydelse    sb-c      klagefrist (the citizen's)          11-25  -      -       -     not the kommune's
     S1    ydelse    sb-c      at Ankestyrelsen, no deadline       -      -       -       -     nothing to forecast
-    X1    ydelse    sb-a      kommune 0202, due tomorrow          11-24  -      -       -     another kommune
+    X1    ydelse    sb-a      kommune 0202, due today             11-23  -      -       -     another kommune: were it
+                                                                                              counted, A1 would be late
 
 (queue: the assignee's cases with an earlier deadline, or the same one and a smaller case id; needed: the
 arbejdsdage to reach and finish the case at the assignee's pace; left: the arbejdsdage after today up to
@@ -97,7 +98,7 @@ OPEN = [
     Planned("F-P2", "ydelse", "sb-c", AK, G, d(11, 24)),
     Planned("F-K1", "ydelse", "sb-c", Phase.KLAGEFRIST, K, d(11, 25)),
     Planned("F-S1", "ydelse", "sb-c", Phase.AT_ANKESTYRELSEN, None, None),
-    Planned("F-X1", "ydelse", "sb-a", GV, G, d(11, 24), kommune=OTHER_KOMMUNE),
+    Planned("F-X1", "ydelse", "sb-a", GV, G, d(11, 23), kommune=OTHER_KOMMUNE),
 ]
 
 # Deadline steps completed in the pace window (kommune 0101).
