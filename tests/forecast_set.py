@@ -43,7 +43,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from domain.forecast import Cause, OpenCase
+from domain.models import CaseView, HistoryEntry
 from domain.vocabulary import DeadlineName, Phase
+from store.register import CaseRegister
+from tests.read_model import a_view
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -136,3 +139,34 @@ def step_days() -> list[tuple[str, str, datetime]]:
     steps.append(("sb-new", "assign", datetime.combine(TODAY - timedelta(days=5), time(10, 0), tzinfo=COPENHAGEN)))
     steps.append(("sb-new", "genvurdering", NOW - timedelta(minutes=30)))  # today: the window ended yesterday
     return steps
+
+
+# --- the set as read-model rows (CaseRegister.save_case_view writes their steps to case_steps) ----------
+
+
+def open_view(p: Planned) -> CaseView:
+    view = a_view(case_id=p.case_id, kommune=p.kommune, phase=p.phase, unit=p.unit, assignee=p.assignee,
+                  next_deadline_at=ends(p.due) if p.due else None)  # fmt: skip
+    return view.model_copy(update={"next_deadline_kind": p.kind})
+
+
+def done_view(case_id: str, kommune: str, steps: list[tuple[str, str, datetime]]) -> CaseView:
+    """A closed case whose history holds these (actor, step, at) after its filing."""
+    view = a_view(case_id=case_id, kommune=kommune, phase=Phase.CLOSED, next_deadline_at=None,
+                  last_step_at=steps[-1][2] if steps else None)  # fmt: skip
+    history = list(view.history) + [
+        HistoryEntry(seq=i + 2, at=at, step=step, actor=actor, reason="Test: skridt", phase_before=Phase.GENVURDERING,
+                     phase_after=Phase.CLOSED, round=1)  # fmt: skip
+        for i, (actor, step, at) in enumerate(steps)
+    ]
+    return view.model_copy(update={"history": history})
+
+
+async def save_set(register: CaseRegister) -> None:
+    for p in OPEN:
+        assert await register.save_case_view(open_view(p))
+    for i, step in enumerate(step_days()):
+        assert await register.save_case_view(done_view(f"F-D{i}", KOMMUNE, [step]))
+    # Kommune 0202: sb-b took 60 genvurderinger there; in 0101 their pace stays 5 in 20 arbejdsdage.
+    many = [("sb-b", "genvurdering", NOW - timedelta(days=2, hours=i)) for i in range(60)]
+    assert await register.save_case_view(done_view("F-D-0202", OTHER_KOMMUNE, many))
