@@ -225,15 +225,15 @@ def _judge(
     if needed is None:
         return AtRisk(**common, queue_before=before, pace_per_day=0.0, working_days_needed=None, cause=Cause.NO_PACE,
                       reason=f"Fristen udløber {when}. Sagsbehandleren har ikke afsluttet nogen sager med frist de "
-                      f"seneste {PACE_WINDOW_DAYS} dage, så der er intet tempo at regne med; "
-                      f"{_cases(before)} med tidligere frist før denne i køen.")  # fmt: skip
+                      f"seneste {PACE_WINDOW_DAYS} dage, så der er intet tempo at regne med"
+                      + (f"; {_cases(before)} med tidligere frist ligger før denne i køen." if before else "."))  # fmt: skip
     if needed <= left:
         return None
     return AtRisk(**common, queue_before=before, pace_per_day=round(pace.per_day, 2), working_days_needed=needed,
                   cause=Cause.QUEUE,
-                  reason=f"Fristen udløber {when}, og sagsbehandleren har {_cases(before)} før denne i køen med et "
-                  f"tempo på {_number(pace.per_day)} sager pr. arbejdsdag (de seneste {PACE_WINDOW_DAYS} dage): "
-                  f"sagen nås først om cirka {_arbejdsdage(needed)}.")  # fmt: skip
+                  reason=f"Fristen udløber {when}, og sagsbehandleren har {_cases(before) if before else 'ingen sager'} "
+                  f"før denne i køen med et tempo på {_per_day(pace.per_day)} pr. arbejdsdag (de seneste "
+                  f"{PACE_WINDOW_DAYS} dage): sagen nås først om cirka {_arbejdsdage(needed)}.")  # fmt: skip
 
 
 def _when(days_left: int, due: date, working_left: int) -> str:
@@ -251,7 +251,7 @@ def _arbejdsdage(n: int) -> str:
     return "1 arbejdsdag" if n == 1 else f"{n} arbejdsdage"
 
 
-def _number(value: float) -> str:
-    """A pace as a Danish reader writes it: '2', '1,5', '0,33'."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+def _per_day(value: float) -> str:
+    """A pace as a Danish reader writes it: '1 sag', '2 sager', '1,5 sager', '0,33 sager'."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return "1 sag" if text == "1" else f"{text} sager"

@@ -155,3 +155,10 @@ def test_days_needed_round_up_to_whole_arbejdsdage():
     assert Pace(40, 20).days_for(3) == 2
     assert Pace(5, 20).days_for(1) == 4
     assert Pace(0, 20).days_for(1) is None
+
+
+def test_the_reason_reads_as_danish_for_one_case_and_for_an_empty_queue():
+    by_id = {r.case_id: r for r in run(open_cases()).at_risk}
+    assert "har ingen sager før denne i køen med et tempo på 1 sag pr. arbejdsdag" in by_id["F-T1"].reason
+    assert "har 1 sag før denne i køen" in by_id["F-P1"].reason
+    assert by_id["F-N1"].reason.endswith("så der er intet tempo at regne med.")
