@@ -1,4 +1,5 @@
-"""Ledelse: a leder's overview of their units (overdue and stuck cases, figures) and bulk reassignment."""
+"""Ledelse: a leder's overview of their units (cases at risk of a breach, overdue and stuck cases, figures) and bulk
+reassignment."""
 
 from __future__ import annotations
 
