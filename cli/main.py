@@ -67,6 +67,16 @@ def _iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
 
 
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a moment; write it as YYYY-MM-DDTHH:MM+01:00")
+    return moment
+
+
 def _choices(enum: type) -> list[str]:
     """CLI spelling of an enum: hyphens instead of underscores (fuldt-medhold)."""
     return [member.value.replace("_", "-") for member in enum]
@@ -186,6 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--kommune", help="kommunekode (default: KLAGESAG_KOMMUNE, this installation's kommune)")
     stats.add_argument("--unit", help="only complaints owned by this unit (its code)")
     stats.add_argument("--csv", action="store_true", help="one figure per line as CSV, with its definition")
+
+    forecast = sub.add_parser(
+        "forecast", help="open cases that will pass a deadline within --days days at their sagsbehandler's pace"
+    )
+    forecast.add_argument("--days", type=int, default=14, help="how many days ahead, 1 to 365 (default 14)")
+    forecast.add_argument("--kommune", help="kommunekode (default: KLAGESAG_KOMMUNE, this installation's kommune)")
+    forecast.add_argument("--unit", action="append", help="only cases owned by this unit (repeatable)")
+    forecast.add_argument(
+        "--now", type=_moment, help="judge as at this moment (ISO 8601 with an offset; default: now), to reproduce a report"
+    )
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", type=_iso_date, help="the day the decision was received (for the klagefrist)")
@@ -427,6 +447,26 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> None:
         _print(report, args.json, render.statistics(report))
 
 
+async def cmd_forecast(args: argparse.Namespace, settings: Settings) -> None:
+    from casework.forecast import breach_forecast, check_days, report
+    from casework.statistics import check_filters
+
+    kommune = args.kommune or settings.kommune_code
+    for unit in args.unit or [None]:
+        check_filters(kommune, unit)  # refused before connecting
+    check_days(args.days, name="--days")
+    now = args.now or datetime.now(timezone.utc)
+    register = await _with_register(settings)
+    try:
+        result = await breach_forecast(
+            register, kommune=kommune, units=args.unit, days=args.days, now=now, profile=settings.calendar_profile
+        )
+    finally:
+        await register.close()
+    data = report(result, kommune=kommune, units=args.unit, generated_at=now)
+    _print(data, args.json, render.forecast(data))
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     from store.migrate import apply_migrations
 
@@ -564,6 +604,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_erase(args, settings)
     elif args.command == "stats":
         await cmd_stats(args, settings)
+    elif args.command == "forecast":
+        await cmd_forecast(args, settings)
     elif args.command == "rebuild-read-model":
         await cmd_rebuild(args, settings)
     elif args.command == "migrate":

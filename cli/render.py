@@ -156,3 +156,25 @@ def statistics(r: dict[str, Any]) -> str:
         if key in r["notes"]:
             lines.append(f"Bemærk ({key}): {r['notes'][key]}")
     return "\n".join(lines)
+
+
+def forecast(r: dict[str, Any]) -> str:
+    """The breach forecast: one block per case at risk, the soonest deadline first."""
+    scope = f"kommune {r['kommune']}" + (f", enhed {', '.join(r['units'])}" if r["units"] else "")
+    window = r["pace_window"]
+    lines = [
+        f"Sager i fare for at overskride en frist fra {r['today']} til {r['until']} ({r['days']} dage), {scope}",
+        f"Tempo: fristskridt pr. arbejdsdag fra {window['from']} til {window['to']}.",
+        f"{len(r['at_risk'])} af {r['within_horizon']} sager med frist i perioden er i fare.",
+    ]
+    for risk in r["at_risk"]:
+        owner = risk["assignee"] or "ingen sagsbehandler"
+        lines.append("")
+        lines.append(f"{risk['case_id']}  {risk['deadline_label']} senest {risk['deadline_date']}  "
+                     f"{owner} ({risk['unit'] or 'ingen enhed'})")  # fmt: skip
+        lines.append(f"  {risk['reason']}")
+    if r["overdue_not_forecast"]:
+        lines.append("")
+        n = r["overdue_not_forecast"]
+        lines.append(f"{n} {'sag' if n == 1 else 'sager'} har allerede overskredet fristen. {r['overdue_note']}")
+    return "\n".join(lines)

@@ -14,9 +14,11 @@ from typing import Any
 import asyncpg
 
 from store.paging import DEFAULT_LIMIT, Cursor, ListOrder, Page, encode
+from store.forecast import forecast_inputs, write_steps
 from store.statistics import aggregates
 
 from domain import case_facts
+from domain.forecast import OpenCase
 from domain.stats import Aggregates, Period
 from domain.models import CaseView, EscalationEntry, ForwardEntry, WarningEntry
 from store import reasons
@@ -206,6 +208,7 @@ class CaseRegister:
                 written = await self._upsert_view(conn, view, reasons.sealed_view_json(view, data_key))
                 if written:
                     await _write_facts(conn, case_facts.facts(view))
+                    await write_steps(conn, view)
         return written
 
     @staticmethod
@@ -246,7 +249,8 @@ class CaseRegister:
 
     async def backfill_case_facts(self, *, batch: int = 500) -> int:
         """Write the statistics facts of every stored view that has none, or older ones (cases saved
-        before migration 008, or a table emptied by hand). Returns how many complaints were written."""
+        before migration 008, or a table emptied by hand), and the steps of those views missing from
+        `case_steps`. Returns how many complaints were written."""
         written, after = 0, ""
         while True:
             async with self._pool.acquire() as conn, conn.transaction():
@@ -261,7 +265,9 @@ class CaseRegister:
                 )
                 for row in rows:
                     # The facts hold no reasons: the view is opened without its key (reasons "[slettet]").
-                    await _write_facts(conn, case_facts.facts(reasons.opened_view(row["view"], None)))
+                    view = reasons.opened_view(row["view"], None)
+                    await _write_facts(conn, case_facts.facts(view))
+                    await write_steps(conn, view)
             written += len(rows)
             if len(rows) < batch:
                 return written
@@ -270,6 +276,11 @@ class CaseRegister:
     async def statistics(self, *, kommune: str, unit: str | None, period: Period, now: datetime) -> Aggregates:
         """The counts behind the statistics report (store/statistics.py, domain/stats.py)."""
         return await aggregates(self._pool, kommune=kommune, unit=unit, period=period, now=now)
+
+    async def forecast_inputs(self, *, kommune: str, window: tuple[date, date]) -> tuple[list[OpenCase], dict[str, int]]:
+        """The kommune's open cases with a deadline and each actor's deadline steps in `window` (store/forecast.py,
+        domain/forecast.py)."""
+        return await forecast_inputs(self._pool, kommune=kommune, window=window)
 
     async def case_view(self, case_id: str) -> CaseView | None:
         """The stored view with the reasons unsealed; "[slettet]" where the case is erased."""

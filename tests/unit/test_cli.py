@@ -269,3 +269,22 @@ def test_a_realitetsklage_without_a_decision_date_is_refused(capsys: pytest.Capt
 def test_det_sociale_naevn_is_not_offered_for_a_new_complaint(capsys: pytest.CaptureFixture[str]) -> None:
     line = assert_one_line_error(run([*FILE_ARGS, "--kind", "realitet", "--klaget-til", "det-sociale-naevn"]), capsys)
     assert "klaget-til" in line
+
+
+# --- forecast: the horizon and filters are checked before any connection -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [(["--days", "0"], "--days"), (["--days", "-1"], "--days"), (["--days", "366"], "--days"),
+     (["--kommune", "12"], "kommune"), (["--unit", "Ydelse!"], "unit"), (["--now", "2026-11-23"], "--now")],
+)  # fmt: skip
+def test_forecast_bad_input_is_refused_before_connecting(
+    argv: list[str], names: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_register(settings: object) -> None:
+        raise AssertionError("connected to PostgreSQL before checking the input")
+
+    monkeypatch.setattr(cli, "_with_register", no_register)
+    line = assert_one_line_error(run(["forecast", *argv]), capsys)
+    assert names in line

@@ -1,4 +1,5 @@
-"""Ledelse: a leder's overview of their units (overdue and stuck cases, figures) and bulk reassignment."""
+"""Ledelse: a leder's overview of their units (cases at risk of a breach, overdue and stuck cases, figures) and bulk
+reassignment."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from casework import operations
+from casework.forecast import DEFAULT_DAYS as DEFAULT_FORECAST_DAYS
+from casework.forecast import breach_forecast
+from domain.forecast import MAX_HORIZON_DAYS, PACE_WINDOW_DAYS
 from domain.errors import Refused
 from domain.identity import CASE_ID
 from store.accounts import Role
 from web import present, statistics
 from web.access import record_case_access
+from web.api.casework import core_settings
 from web.auth import CurrentUser, User, require_role
 from web.deps import get_clock, get_register, get_temporal_client
 from web.templating import render
@@ -26,10 +31,17 @@ FIGURES_SAMPLE = 200  # the latest received cases whose histories the figures ov
 CURSORS = {"overdue": "efter_overskredet", "stuck": "efter_stille", "open_cases": "efter_aabne"}
 
 
-async def _overview(request: Request, user: User, stuck_days: int, cursors: dict[str, str] | None = None) -> dict:
+async def _overview(
+    request: Request, user: User, stuck_days: int, cursors: dict[str, str] | None = None,
+    forecast_days: int = DEFAULT_FORECAST_DAYS,
+) -> dict:
     register = get_register(request)
     now = get_clock(request)()
     units = sorted(user.units)
+    at_risk = await breach_forecast(
+        register, kommune=user.kommune, units=units, days=forecast_days, now=now,
+        profile=core_settings(request).calendar_profile,
+    )  # fmt: skip
     cursors = cursors or {}
     scope = {"kommune": user.kommune, "units": units, "now": now}
     lists = {"overdue": {"overdue": True}, "stuck": {"stuck_days": stuck_days}, "open_cases": {"by_deadline": True}}
@@ -40,12 +52,16 @@ async def _overview(request: Request, user: User, stuck_days: int, cursors: dict
     sample = await operations.list_cases(register, **scope, limit=FIGURES_SAMPLE)
     views = await register.case_views([row["case_id"] for row in sample.rows])
     figures = statistics.figures(await register.count_cases(kommune=user.kommune, units=units), views, now)
-    here = {"dage": str(stuck_days)} | {CURSORS[name]: cursor for name, cursor in cursors.items()}
+    here = {"dage": str(stuck_days), "fare_dage": str(forecast_days)} | {
+        CURSORS[name]: cursor for name, cursor in cursors.items()
+    }
     return {
         **{name: [present.case_row(row, now) for row in page.rows] for name, page in pages.items()},
         "pagers": {name: _pager(name, page.next_cursor, here, first=name in cursors) for name, page in pages.items()},
         "stuck_days": stuck_days, "figures": figures, "chart": _bars(figures.per_phase), "units": units,
         "active": "ledelse", "urgency_danish": present.URGENCY_DANISH,
+        "forecast": at_risk, "forecast_days": forecast_days, "pace_window_days": PACE_WINDOW_DAYS,
+        "day_danish": present.day_danish,
     }
 
 
@@ -68,11 +84,13 @@ def _bars(rows: list[tuple[str, int]]) -> dict:
 @router.get("/ledelse", name="management")
 async def management(
     request: Request, user: CurrentUser, dage: int = DEFAULT_STUCK_DAYS, efter_overskredet: str = "",
-    efter_stille: str = "", efter_aabne: str = "",
+    efter_stille: str = "", efter_aabne: str = "", fare_dage: int = DEFAULT_FORECAST_DAYS,
 ) -> Response:
     given = {"overdue": efter_overskredet, "stuck": efter_stille, "open_cases": efter_aabne}
     cursors = {name: cursor for name, cursor in given.items() if cursor}
-    return render(request, "management.html", await _overview(request, user, max(dage, 1), cursors) | {"values": {}})
+    forecast_days = min(max(fare_dage, 1), MAX_HORIZON_DAYS)
+    context = await _overview(request, user, max(dage, 1), cursors, forecast_days)
+    return render(request, "management.html", context | {"values": {}})
 
 
 async def _reassignable(request: Request, user: User, case_ids: list[str]) -> set[str]:
