@@ -114,8 +114,10 @@ class DeadlineActivities:
         # Judged in both profiles (§2.4 A″: between them is "timely – verify"); the case keeps its own.
         strict = deadlines.klagefrist(decision.received, CalendarProfile.STRICT)
         lenient = deadlines.klagefrist(decision.received, CalendarProfile.LENIENT)
+        # A misdirected complaint is judged from its first receipt where the policy says so (§2.7); the
+        # genvurdering still counts from the day the kommune got it.
         verdict = timeliness.assess(
-            filing.received,
+            filing.timeliness_date,
             strict=strict,
             lenient=lenient,
             suspended_because=None,
@@ -125,7 +127,7 @@ class DeadlineActivities:
             klagefrist=timed(strict if self._profile == CalendarProfile.STRICT else lenient),
             genvurdering=genvurdering,
             late=verdict.late,
-            timeliness=verdict.explanation,
+            timeliness=verdict.explanation + timeliness.misdirected_note(filing),
         )
 
     @activity.defn

@@ -312,7 +312,15 @@ async def cmd_step(args: argparse.Namespace, settings: Settings) -> None:
     spec: steps.StepSpec = args.step_spec
     operations.check_case_id(args.case_id)
     client = await _with_client(settings)
-    result = await operations.take_step(client, args.case_id, spec.name, _step_fields(args, spec))
+    # Only a step with personal data (a representative's name) needs PostgreSQL, to seal it there.
+    register = await _with_register(settings) if spec.name == "representative-changed" else None
+    try:
+        result = await operations.take_step(
+            client, args.case_id, spec.name, _step_fields(args, spec), register=register
+        )
+    finally:
+        if register is not None:
+            await register.close()
     _print(result.model_dump(mode="json"), args.json, render.step_result(spec.name, result))
 
 

@@ -113,7 +113,9 @@ async def take_step(case_id: str, step_name: str, request: Request, user: Curren
         if value or field.required:
             fields[field.name] = value
     try:
-        await operations.take_step(await get_temporal_client(request), case_id, step_name, fields)
+        await operations.take_step(
+            await get_temporal_client(request), case_id, step_name, fields, register=get_register(request)
+        )
     except CaseNotFound:
         raise not_found() from None
     except Refused as refused:
