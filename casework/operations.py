@@ -504,7 +504,7 @@ async def _seal_representative_name(
     carries the number it was stored under. A refused step leaves an unused name behind, which no letter
     names (the letters name the number the case holds)."""
     fields = dict(fields)
-    name = str(fields.pop("name", "") or "").strip()
+    name = str(fields.pop("representative_name", "") or "").strip()
     if not fields.get("kind"):
         if name:
             raise InvalidInput("name: a revoked fuldmagt has no new representative; leave --name out, or give --kind.")

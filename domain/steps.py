@@ -259,7 +259,8 @@ STEPS: tuple[StepSpec, ...] = (
         fields=(
             Field("kind", "--kind", "the new representative (leave out: the fuldmagt is revoked)",
                   "Ny partsrepræsentant (tom: fuldmagten er tilbagekaldt)", RepresentativeKind, required=False),
-            Field("name", "--name", "the new representative's name", "Navn", required=False, example="Ny Repræsentant"),
+            Field("representative_name", "--name", "the new representative's name", "Navn", required=False,
+                  example="Ny Repræsentant"),
             Field("has_fuldmagt", "--fuldmagt", "true if a written fuldmagt is there", "Skriftlig fuldmagt (true/false)",
                   required=False, example="true"),
         ),
