@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from casework.operations import parse_filing
 from domain import rules, transitions
 from domain.calendar_answers import IntakeDeadlines
 from domain.case_record import CaseRecord
-from domain.errors import StepRefused
+from domain.errors import InvalidInput, StepRefused
 from domain.models import (
     AnkestyrelsenDecided,
     HastebehandlingRequested,
@@ -34,6 +35,7 @@ from domain.vocabulary import (
 )
 from tests.unit.test_step_table import a_case
 from tests.unit.test_transitions import a_record, effects
+from tests.workflow.harness import complaint_fields
 from workflows import timers
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
@@ -206,3 +208,25 @@ def test_a_relative_without_fuldmagt_cannot_become_representative() -> None:
     step = RepresentativeChanged(actor="a", reason="abc", kind=RepresentativeKind.RELATIVE, name_seq=1)
     with pytest.raises(StepRefused, match="fuldmagt"):
         check_step(a_case(Phase.GENVURDERING), step, NOW)
+
+
+# --- the filing's new fields (casework.operations) ----------------------------------------------------------
+
+TODAY = date(2025, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"misdirected_via": "ankestyrelsen"}, "first_received"),
+        ({"misdirected_via": "ankestyrelsen", "first_received": TODAY + timedelta(days=1)}, "cannot come after"),
+        ({"kind": "formalitet", "placeholder": True}, "placeholder"),
+        ({"kind": "formalitet", "decided_by_boerne_og_ungeudvalg": True}, "decided_by_boerne_og_ungeudvalg"),
+        ({"decision_ref": "SAG-1", "other_decisions": [{"decision_ref": "SAG-1", "decision_received": TODAY}]},
+         "named once"),
+        ({"other_decisions": [{"decision_ref": "SAG-2"}]}, "exactly one"),
+    ],
+)
+def test_a_filing_with_inconsistent_path_fields_is_refused(fields: dict[str, object], says: str) -> None:
+    with pytest.raises(InvalidInput, match=says):
+        parse_filing(complaint_fields(TODAY, **fields))
