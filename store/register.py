@@ -48,6 +48,11 @@ class PartyRecord:
     def representative(self, seq: int) -> str | None:
         return self.representative_name if seq == 0 else self.representatives.get(str(seq))
 
+    @property
+    def latest_representative(self) -> str | None:
+        """The last representative named: the filing's, or the last change's."""
+        return self.representative(len(self.representatives))
+
 
 # The forwards row of a case sent to Ankestyrelsen without a genvurdering (a børne- og ungeudvalg decision, R3).
 NO_GENVURDERING = "ingen_genvurdering"

@@ -82,7 +82,8 @@ async def _render_case(
             "letters": details["letters"],
             # The complaint's text is what the caseworker decides on; the CPR number is never shown.
             "complaint_text": party.complaint_text if party else None,
-            "representative_name": party.representative_name if party else None,
+            # Whoever acts for the party now; none once the fuldmagt is revoked (representative-changed).
+            "representative_name": party.latest_representative if party and view.representative else None,
             "escalations": view.escalations,
             "warnings": view.warnings,
             "forms": forms,
