@@ -9,6 +9,7 @@ from datetime import date
 from domain.deadlines import Deadline
 from domain.letters import dansk_dato
 from domain.models import ComplaintFiling
+from domain.policy import MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT
 from domain.vocabulary import DecisionDelivery, MisdirectedVia
 
 
@@ -80,8 +81,6 @@ def assess(
 def misdirected_note(filing: ComplaintFiling) -> list[str]:
     """The timeliness explanation's line for a complaint that first arrived elsewhere (§2.7): which day was
     used, under which policy, and that the case waits for a legal review."""
-    from domain.policy import MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT  # policy imports rules, rules models
-
     misdirected = filing.misdirected
     if misdirected is None:
         return []

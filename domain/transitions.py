@@ -32,6 +32,7 @@ from domain.models import (
     AktindsigtRequest,
     AktindsigtRequested,
     AnkestyrelsenDecided,
+    AnkestyrelsenPartshoering,
     AnkestyrelsenReceived,
     CaseAssigned,
     CaseState,
@@ -46,13 +47,12 @@ from domain.models import (
     GenoptagelseDecided,
     GenvurderingDone,
     GenvurderingExtended,
+    HastebehandlingRequested,
     Klagepunkt,
     KlagepunktAdded,
     KlagepunktDecided,
     NewDecisionMade,
     NewInformation,
-    HastebehandlingRequested,
-    AnkestyrelsenPartshoering,
     Representative,
     RepresentativeChanged,
     Step,
@@ -494,6 +494,7 @@ def complaint_received(record: CaseRecord, step: ComplaintReceivedAgain, receive
     s.journal_number = None
     s.outcome = None
     s.overdue = False
+    s.haste_requested = False  # a request for hastebehandling was for the last round's appeal
     record.letter(LetterKind.KVITTERING)
 
 
