@@ -39,6 +39,10 @@ MISDIRECTED = [
     ("anden_myndighed", "En anden myndighed (videresendt, FVL § 7, stk. 2)"),
 ]
 
+def misdirected_danish(value: str) -> str:
+    return dict(MISDIRECTED).get(value, value)
+
+
 # What a complaint to the borgerrådgiver is about that the borgerrådgiver cannot take (§3): refused with the route.
 OUTSIDE_BORGERRAADGIVER = [
     ("", "Intet af dette"),

@@ -46,6 +46,7 @@ async def test_a_misdirected_placeholder_about_two_decisions_files_two_linked_ca
     assert (other.decision_ref, other.linked_cases) == ("AFG-VEJE-2", [case_id])
     page = (await client.get(f"/sager/{case_id}")).text
     assert "Uddybning af klagen modtaget" in page  # the step the phase waits for is offered
+    assert f'<a href="/sager/{other_id}">' in page and "til juridisk gennemgang" in page
 
 
 async def test_a_boerne_og_ungeudvalg_decision_is_filed_straight_to_ankestyrelsen(harness: Harness, logged_in) -> None:  # type: ignore[no-untyped-def]
