@@ -33,7 +33,7 @@ from domain.calendar_answers import (
 from domain.deadlines import Deadline
 from domain.errors import CalendarError
 from domain.models import ComplaintFiling, TimedDeadline
-from domain.policy import SERVICEMAAL_WORKING_DAYS
+from domain.policy import SERVICEMAAL_WORKING_DAYS, SUBSTANCE_WAITING_PERIOD
 from domain.vocabulary import DeadlineName
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -96,8 +96,13 @@ class DeadlineActivities:
                 servicemaal_days=self._servicemaal_days if servicemaal else None,
             )
         answer = await self._realitet_intake(filing)
+        substance = timed(deadlines.substance_due(filing.received, SUBSTANCE_WAITING_PERIOD)) if filing.placeholder else None
         return answer.model_copy(
-            update={"servicemaal": servicemaal, "servicemaal_days": self._servicemaal_days if servicemaal else None}
+            update={
+                "servicemaal": servicemaal,
+                "servicemaal_days": self._servicemaal_days if servicemaal else None,
+                "substance": substance,
+            }
         )
 
     async def _realitet_intake(self, filing: ComplaintFiling) -> IntakeDeadlines:

@@ -16,6 +16,7 @@ DEADLINE_NAMES = {
     "aktindsigt": "Svar på aktindsigt senest",
     "genvurdering_due": "Genvurdering senest",
     "genvurdering": "Genvurdering senest",
+    "uddybning": "Uddybning af klagen senest",
 }
 
 

@@ -59,12 +59,7 @@ from domain.models import (
     SubstanceReceived,
     Withdrawn,
 )
-from domain.policy import (
-    GENVURDERING_WAITS_FOR_SUBSTANCE,
-    REPEATED_REMAND,
-    SERVICEMAAL_AT_EACH_LEVEL,
-    SUBSTANCE_WAITING_PERIOD,
-)
+from domain.policy import GENVURDERING_WAITS_FOR_SUBSTANCE, REPEATED_REMAND, SERVICEMAAL_AT_EACH_LEVEL
 from domain.rules import FORMAL_PHASES
 from domain.vocabulary import (
     AnkestyrelsenOutcome,
@@ -120,6 +115,8 @@ def intake(record: CaseRecord, answer: IntakeDeadlines, *, formal_track: bool = 
     s.deadlines[DeadlineName.GENVURDERING] = answer.genvurdering
     if answer.klagefrist is not None:
         s.deadlines[DeadlineName.KLAGEFRIST] = answer.klagefrist
+    if answer.substance is not None:
+        s.deadlines[DeadlineName.UDDYBNING] = answer.substance
     s.late = answer.late
     s.timeliness = answer.timeliness
     s.unit, s.assignee = s.filing.unit, s.filing.assignee
@@ -176,18 +173,19 @@ def _may_act(record: CaseRecord, step: Step, name: str, details: dict[str, str])
         s.pending.append(ForwardCase(forward=forward))
         record.record(name, step, Phase.FORWARDED, **details)
         record.letter(LetterKind.OVERSENDELSE)
-    elif s.filing.placeholder and GENVURDERING_WAITS_FOR_SUBSTANCE:
+    elif s.filing.placeholder and GENVURDERING_WAITS_FOR_SUBSTANCE and DeadlineName.UDDYBNING in s.deadlines:
         s.deadlines.pop(DeadlineName.GENVURDERING, None)
         record.record(name, step, Phase.AWAITING_SUBSTANCE, **details)
         record.letter(LetterKind.KVITTERING_KLAGE_FOELGER, substance_due=substance_due(s))
     else:
+        s.deadlines.pop(DeadlineName.UDDYBNING, None)
         record.record(name, step, Phase.GENVURDERING, **details)
         record.letter(LetterKind.KVITTERING)
 
 
 def substance_due(state: CaseState) -> date:
     """The day the citizen is asked to send the substance of a "klage følger" by (policy)."""
-    return state.filing.received + SUBSTANCE_WAITING_PERIOD
+    return state.deadlines[DeadlineName.UDDYBNING].deadline.due
 
 
 def _formal_intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
@@ -320,6 +318,7 @@ def substance_received(record: CaseRecord, step: SubstanceReceived, confirmed: S
     """The substance arrived: the genvurdering's 4 weeks run from today (policy); the complaint keeps the
     receipt date of its placeholder for timeliness."""
     s = record.state
+    s.deadlines.pop(DeadlineName.UDDYBNING, None)
     s.deadlines[DeadlineName.GENVURDERING] = confirmed.genvurdering
     record.record("substance-received", step, Phase.GENVURDERING, genvurdering=confirmed.genvurdering.deadline.due.isoformat())
     record.letter(LetterKind.KVITTERING)

@@ -208,6 +208,7 @@ class DeadlineName(StrEnum):
     AKTINDSIGT = "aktindsigt"  # the answer to a request for aktindsigt (FVL § 16 stk. 2, OFL § 36)
     SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
     GENVURDERING_FORVENTET = "genvurdering_forventet"  # the date the N7 extension notice promised (R4)
+    UDDYBNING = "uddybning"  # the substance of a "klage følger" is asked for by this day (policy)
 
 
 class CaseOutcome(StrEnum):

@@ -361,6 +361,7 @@ class ComplaintWorkflow:
             Phase.GENVURDERING: DeadlineName.GENVURDERING,
             Phase.AKTINDSIGT: DeadlineName.AKTINDSIGT,
             Phase.KLAGEFRIST: DeadlineName.KLAGEFRIST,
+            Phase.AWAITING_SUBSTANCE: DeadlineName.UDDYBNING,
         }.get(s.phase)
         if name == DeadlineName.GENVURDERING and DeadlineName.GENVURDERING_FORVENTET in s.deadlines:
             name = DeadlineName.GENVURDERING_FORVENTET  # the date the citizen was given (N7) is what is left

@@ -22,7 +22,6 @@ from domain.policy import (
     GENVURDERING_WARNING_BEFORE,
     ONWARD_WINDOW,
     SERVICEMAAL_WARNING_BEFORE,
-    SUBSTANCE_WAITING_PERIOD,
 )
 from domain.vocabulary import DeadlineName, Phase, WarningKind
 
@@ -70,8 +69,8 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
     elif s.phase == Phase.AWAITING_SUBSTANCE:
         # Only a "klage følger" filed with this version is in this phase: no older history has the timer.
         key = record.warning_key(WarningKind.UDDYBNING_MANGLER)
-        if not s.has_warning(key) and s.phase_entered_at is not None:
-            at = s.phase_entered_at + SUBSTANCE_WAITING_PERIOD
+        if not s.has_warning(key):
+            at = s.deadlines[DeadlineName.UDDYBNING].ends_at
             timers.append(Timer(at, key, partial(transitions.substance_overdue, record)))
     elif s.phase == Phase.KLAGEFRIST:
         due = s.deadlines[DeadlineName.KLAGEFRIST].ends_at

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from casework.operations import parse_filing
-from domain import rules, transitions
+from domain import deadlines, rules, transitions
 from domain.calendar_answers import IntakeDeadlines
 from domain.case_record import CaseRecord
 from domain.errors import InvalidInput, StepRefused
@@ -19,6 +19,7 @@ from domain.models import (
     Representative,
     RepresentativeChanged,
     SendLetter,
+    TimedDeadline,
 )
 from domain.policy import SUBSTANCE_WAITING_PERIOD
 from domain.steps import check_step
@@ -46,8 +47,15 @@ def intake_of(**filing: object) -> CaseRecord:
     record = a_record(Phase.RECEIVED)
     s = record.state
     s.filing = s.filing.model_copy(update=filing)
+    substance = deadlines.substance_due(s.filing.received, SUBSTANCE_WAITING_PERIOD)
     answer = IntakeDeadlines(
-        klagefrist=None, genvurdering=s.deadlines[DeadlineName.GENVURDERING], late=False, timeliness=["rettidig"]
+        klagefrist=None,
+        genvurdering=s.deadlines[DeadlineName.GENVURDERING],
+        late=False,
+        timeliness=["rettidig"],
+        substance=TimedDeadline(deadline=substance, ends_at=deadlines.end_of_day_utc(substance.due))
+        if s.filing.placeholder
+        else None,
     )
     s.deadlines.clear()
     transitions.intake(record, answer)
@@ -115,6 +123,7 @@ def test_a_placeholder_waits_for_its_substance_without_a_genvurdering_clock() ->
     )  # fmt: skip
     timer = timers.next_timer(record, archive=lambda: None)
     assert timer is not None and timer.name.endswith(WarningKind.UDDYBNING_MANGLER.value)
+    assert timer.at == s.deadlines[DeadlineName.UDDYBNING].ends_at  # the end of the day the letter names
     timer.fire()
     assert effects(record)[-1] == "warning:uddybning_mangler"
 

@@ -67,11 +67,12 @@ async def test_a_placeholder_complaint_waits_for_its_substance_then_the_genvurde
     case = await harness.file(placeholder=True)
     view = await case.settled()
     assert (view.phase, view.late, "genvurdering" in view.deadlines) == (Phase.AWAITING_SUBSTANCE, False, False)
+    assert (view.next_deadline_kind, view.deadlines["uddybning"].deadline.due) == ("uddybning", filed + timedelta(days=14))
     assert await case.letter_kinds() == ["kvittering_klage_foelger"]
     await harness.advance(15)  # the waiting period passes: the caseworker follows up
     assert [w.kind for w in (await case.settled()).warnings] == ["uddybning_mangler"]
     result = await case.step("substance-received", reason="Borgerens uddybning kom i dag")
-    assert result.phase == Phase.GENVURDERING
+    assert (result.phase, "uddybning" in result.deadlines) == (Phase.GENVURDERING, False)
     assert result.deadlines["genvurdering"].due == await harness.today() + timedelta(days=28)
     assert (await case.settled()).received == filed  # the placeholder's receipt still decides timeliness
     assert await case.letter_kinds() == ["kvittering_klage_foelger", "kvittering"]
