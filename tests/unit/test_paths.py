@@ -10,11 +10,13 @@ import pytest
 from casework.operations import parse_filing
 from domain import deadlines, rules, transitions
 from domain.calendar_answers import IntakeDeadlines
+from domain.case_facts import phase_days
 from domain.case_record import CaseRecord
 from domain.errors import InvalidInput, StepRefused
 from domain.models import (
     AnkestyrelsenDecided,
     HastebehandlingRequested,
+    HistoryEntry,
     Misdirection,
     Representative,
     RepresentativeChanged,
@@ -239,3 +241,12 @@ TODAY = date(2025, 6, 2)
 def test_a_filing_with_inconsistent_path_fields_is_refused(fields: dict[str, object], says: str) -> None:
     with pytest.raises(InvalidInput, match=says):
         parse_filing(complaint_fields(TODAY, **fields))
+
+
+def test_the_days_waiting_for_the_substance_are_counted_like_any_phase() -> None:
+    def entry(seq: int, day: int, before: Phase, after: Phase) -> HistoryEntry:
+        return HistoryEntry(seq=seq, at=datetime(2025, 6, day, 10, tzinfo=UTC), step="s", actor="a", reason="abc",
+                            phase_before=before, phase_after=after, round=1)
+
+    history = [entry(1, 2, Phase.RECEIVED, Phase.AWAITING_SUBSTANCE), entry(2, 12, Phase.AWAITING_SUBSTANCE, Phase.GENVURDERING)]
+    assert phase_days(history) == {"awaiting_substance": 10}
