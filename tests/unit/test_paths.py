@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from casework.operations import parse_filing
-from domain import deadlines, rules, transitions
+from domain import deadlines, policy, rules, timeliness, transitions
 from domain.calendar_answers import IntakeDeadlines
 from domain.case_facts import phase_days
 from domain.case_record import CaseRecord
@@ -250,3 +250,27 @@ def test_the_days_waiting_for_the_substance_are_counted_like_any_phase() -> None
 
     history = [entry(1, 2, Phase.RECEIVED, Phase.AWAITING_SUBSTANCE), entry(2, 12, Phase.AWAITING_SUBSTANCE, Phase.GENVURDERING)]
     assert phase_days(history) == {"awaiting_substance": 10}
+
+
+def test_with_the_misdirected_policy_off_timeliness_counts_from_the_kommunes_receipt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filing = a_case(Phase.RECEIVED).filing.model_copy(
+        update={"misdirected": Misdirection(via=MisdirectedVia.ANDEN_MYNDIGHED, first_received=date(2025, 5, 15))}
+    )
+    assert filing.timeliness_date == date(2025, 5, 15)
+    assert "MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT" in timeliness.misdirected_note(filing)[0]
+    monkeypatch.setattr(policy, "MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT", False)
+    monkeypatch.setattr(timeliness, "MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT", False)
+    assert filing.timeliness_date == filing.received
+    assert "FOU 2020.23" in timeliness.misdirected_note(filing)[0]
+
+
+def test_with_the_substance_policy_off_a_placeholder_starts_its_genvurdering_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(transitions, "GENVURDERING_WAITS_FOR_SUBSTANCE", False)
+    record = intake_of(placeholder=True)
+    assert record.state.phase == Phase.GENVURDERING
+    assert DeadlineName.UDDYBNING not in record.state.deadlines
+    assert [letter.kind for letter in record.state.letters] == [LetterKind.KVITTERING]
