@@ -55,11 +55,13 @@ class CaseRegisterActivities:
         if party is None:
             # The CLI stores the party before it starts the workflow; without it no letter can be addressed.
             raise ApplicationError(f"No party registered for case {case_id}", non_retryable=False)
-        if letter.recipient == "part" or not party.representative_name:
+        # The representative of the letter's moment: the filing's, or a later one (representative-changed).
+        representative = party.representative(letter.representative_seq)
+        if letter.recipient == "part" or not representative:
             return Recipient(name=party.name, role="part")
         if letter.recipient == "afsender":
-            return Recipient(name=party.representative_name, role="afsender")
-        return Recipient(name=party.representative_name, role="partsrepraesentant", party_name=party.name)
+            return Recipient(name=representative, role="afsender")
+        return Recipient(name=representative, role="partsrepraesentant", party_name=party.name)
 
     @activity.defn
     async def send_letter(self, payload: LetterInput) -> LetterDelivered:

@@ -33,7 +33,7 @@ from domain.calendar_answers import (
 from domain.deadlines import Deadline
 from domain.errors import CalendarError
 from domain.models import ComplaintFiling, TimedDeadline
-from domain.policy import SERVICEMAAL_WORKING_DAYS
+from domain.policy import SERVICEMAAL_WORKING_DAYS, SUBSTANCE_WAITING_PERIOD
 from domain.vocabulary import DeadlineName
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -96,8 +96,13 @@ class DeadlineActivities:
                 servicemaal_days=self._servicemaal_days if servicemaal else None,
             )
         answer = await self._realitet_intake(filing)
+        substance = timed(deadlines.substance_due(filing.received, SUBSTANCE_WAITING_PERIOD)) if filing.placeholder else None
         return answer.model_copy(
-            update={"servicemaal": servicemaal, "servicemaal_days": self._servicemaal_days if servicemaal else None}
+            update={
+                "servicemaal": servicemaal,
+                "servicemaal_days": self._servicemaal_days if servicemaal else None,
+                "substance": substance,
+            }
         )
 
     async def _realitet_intake(self, filing: ComplaintFiling) -> IntakeDeadlines:
@@ -114,8 +119,10 @@ class DeadlineActivities:
         # Judged in both profiles (§2.4 A″: between them is "timely – verify"); the case keeps its own.
         strict = deadlines.klagefrist(decision.received, CalendarProfile.STRICT)
         lenient = deadlines.klagefrist(decision.received, CalendarProfile.LENIENT)
+        # A misdirected complaint is judged from its first receipt where the policy says so (§2.7); the
+        # genvurdering still counts from the day the kommune got it.
         verdict = timeliness.assess(
-            filing.received,
+            filing.timeliness_date,
             strict=strict,
             lenient=lenient,
             suspended_because=None,
@@ -125,7 +132,7 @@ class DeadlineActivities:
             klagefrist=timed(strict if self._profile == CalendarProfile.STRICT else lenient),
             genvurdering=genvurdering,
             late=verdict.late,
-            timeliness=verdict.explanation,
+            timeliness=verdict.explanation + timeliness.misdirected_note(filing),
         )
 
     @activity.defn

@@ -29,7 +29,7 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import deadlines
+from domain import deadlines, rules
 from domain import steps
 from domain.calendar import CalendarProfile
 from domain.errors import CaseNotFound, InvalidInput, Refused, StepRefused
@@ -41,6 +41,7 @@ from domain.models import (
     DecisionComplainedAbout,
     FilingReceipt,
     Klagepunkt,
+    Misdirection,
     Representative,
     Step,
     StepResult,
@@ -52,6 +53,8 @@ from domain.vocabulary import (
     ComplaintRecipient,
     DecisionDelivery,
     FormalCategory,
+    MisdirectedVia,
+    OutsideBorgerraadgiver,
     Phase,
     PointSource,
     RepresentativeKind,
@@ -97,6 +100,24 @@ class KlagepunktIn(BaseModel):
         return self
 
 
+class OtherDecisionIn(BaseModel):
+    """A further decision the same complaint is about: a case of its own, with its own klagefrist (§7, R81)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision_ref: str = Field(min_length=1, max_length=80)
+    decision_received: date | None = None
+    decision_sent: date | None = None
+    decision_delivery: DecisionDelivery = DecisionDelivery.DIGITAL_POST
+    klagevejledning_given: bool = True
+
+    @model_validator(mode="after")
+    def _one_date(self) -> "OtherDecisionIn":
+        if (self.decision_received is None) == (self.decision_sent is None):
+            raise ValueError(f"{self.decision_ref}: give exactly one of decision_received or decision_sent")
+        return self
+
+
 class FilingRequest(BaseModel):
     """A complaint as the kommune receives it, with the personal data that never reaches Temporal.
 
@@ -132,6 +153,13 @@ class FilingRequest(BaseModel):
     unit_complained_about: str | None = Field(default=None, pattern=_UNIT_CODE)
     law: Law | None = None
     paragraph: Paragraph | None = None
+    # The paths of issue 8 (docs/legal-reference.md §2.6, §2.7, §3, §7).
+    misdirected_via: MisdirectedVia | None = None  # first received by another authority or Ankestyrelsen
+    first_received: date | None = None  # ...on this day (kept for timeliness, policy)
+    placeholder: bool = False  # "klage følger": the substance comes later (R11)
+    decided_by_boerne_og_ungeudvalg: bool = False  # straight to Ankestyrelsen, no genvurdering (R3)
+    other_decisions: list[OtherDecisionIn] = Field(default_factory=list, max_length=20)
+    outside_borgerraadgiver: OutsideBorgerraadgiver | None = None  # what the borgerrådgiver cannot take (§3)
 
     @field_validator("cpr")
     @classmethod
@@ -157,7 +185,25 @@ class FilingRequest(BaseModel):
             )
         self._registration()
         self._points_fit_the_kind()
+        self._paths()
         return self
+
+    def _paths(self) -> None:
+        if (self.misdirected_via is None) != (self.first_received is None):
+            raise ValueError(
+                "a misdirected complaint needs both misdirected_via (ankestyrelsen, anden_myndighed) and "
+                "first_received (the day it first arrived there, §2.7)"
+            )
+        if self.first_received is not None and self.first_received > self.received:
+            raise ValueError("first_received: the first receipt cannot come after the kommune received the complaint")
+        realitet_only = ("placeholder", "decided_by_boerne_og_ungeudvalg", "other_decisions")
+        if self.kind == ComplaintKind.FORMALITET:
+            for name in realitet_only:
+                if getattr(self, name):
+                    raise ValueError(f"{name}: only a complaint about a decision (kind realitet) has it")
+        refs = [self.decision_ref, *(d.decision_ref for d in self.other_decisions)]
+        if len(set(refs)) != len(refs):
+            raise ValueError("other_decisions: each decision is named once, and not the main decision_ref again")
 
     def _registration(self) -> None:
         """The structured lovområde: as given, else read from the area where it names a known law."""
@@ -277,10 +323,54 @@ async def file_complaint(
     second filing of the complaint.
     """
     _check_not_future(request.received, "received", today)
+    if request.first_received is not None:
+        _check_not_future(request.first_received, "first_received", today)
     decision = _decision(request, settings)
-    case_id = case_id_for(
+    rules.check_borgerraadgiver_scope(
+        request.klaget_til, request.outside_borgerraadgiver, decision.received, request.received
+    )
+    # One case per decision (§7): each further decision is checked before anything is stored.
+    others = [_for_decision(request, other) for other in request.other_decisions]
+    for other in others:
+        _decision(other, settings)
+    ids = [_case_id(settings, r) for r in (request, *others)]
+    receipt = await _file_one(client, register, settings, request, decision, ids[0], ids[1:], update_id)
+    for other, case_id in zip(others, ids[1:]):
+        linked = [i for i in ids if i != case_id]
+        await _file_one(client, register, settings, other, _decision(other, settings), case_id, linked, None)
+    return receipt.model_copy(update={"linked_cases": ids[1:]})
+
+
+def _for_decision(request: FilingRequest, other: OtherDecisionIn) -> FilingRequest:
+    """The same complaint, about one further decision."""
+    return request.model_copy(
+        update={
+            "decision_ref": other.decision_ref,
+            "decision_received": other.decision_received,
+            "decision_sent": other.decision_sent,
+            "decision_delivery": other.decision_delivery,
+            "klagevejledning_given": other.klagevejledning_given,
+            "other_decisions": [],
+        }
+    )
+
+
+def _case_id(settings: Settings, request: FilingRequest) -> str:
+    return case_id_for(
         kommune=settings.kommune_code, decision_ref=request.decision_ref, cpr=request.cpr, key=settings.case_id_key
     )
+
+
+async def _file_one(
+    client: Client,
+    register: CaseRegister,
+    settings: Settings,
+    request: FilingRequest,
+    decision: DecisionComplainedAbout,
+    case_id: str,
+    linked_cases: list[str],
+    update_id: str | None,
+) -> FilingReceipt:
     representative = (
         Representative(kind=request.representative_kind, has_fuldmagt=request.representative_fuldmagt)
         if request.representative_kind is not None
@@ -306,6 +396,12 @@ async def file_complaint(
         unit_complained_about=request.unit_complained_about or request.unit,
         law=request.law,
         paragraph=request.paragraph,
+        misdirected=Misdirection(via=request.misdirected_via, first_received=request.first_received)
+        if request.misdirected_via is not None and request.first_received is not None
+        else None,
+        placeholder=request.placeholder,
+        decided_by_boerne_og_ungeudvalg=request.decided_by_boerne_og_ungeudvalg,
+        linked_cases=linked_cases,
     )
     existing = await register.case_view(case_id)
     if existing is not None and existing.phase.is_terminal:
@@ -371,15 +467,24 @@ def parse_step(step_name: str, fields: dict[str, Any]) -> Step:
 
 
 async def take_step(
-    client: Client, case_id: str, step_name: str, fields: dict[str, Any], *, update_id: str | None = None
+    client: Client,
+    case_id: str,
+    step_name: str,
+    fields: dict[str, Any],
+    *,
+    update_id: str | None = None,
+    register: CaseRegister | None = None,
 ) -> StepResult:
     """Send one caseworker step; a step the phase or the law refuses raises StepRefused and leaves the
     case unchanged (the validator rejects it before it reaches history).
 
     A caller that retries after a lost answer passes the same `update_id`: Temporal then returns the
-    first outcome instead of applying the step twice.
+    first outcome instead of applying the step twice. A step carrying personal data (a representative's
+    name) needs the `register`: the data is sealed there and the step carries only its number.
     """
     check_case_id(case_id)
+    if step_name == "representative-changed":
+        fields = await _seal_representative_name(register, case_id, fields)
     step = parse_step(step_name, fields)
     handle = client.get_workflow_handle(case_id)
     try:
@@ -390,6 +495,26 @@ async def take_step(
         if error.status == RPCStatusCode.NOT_FOUND:
             raise CaseNotFound(f"No open case {case_id}; check the id with 'klagesag cases'.") from None
         raise
+
+
+async def _seal_representative_name(
+    register: CaseRegister | None, case_id: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """The new representative's name goes into the party's sealed record, never into Temporal: the step
+    carries the number it was stored under. A refused step leaves an unused name behind, which no letter
+    names (the letters name the number the case holds)."""
+    fields = dict(fields)
+    name = str(fields.pop("representative_name", "") or "").strip()
+    if not fields.get("kind"):
+        if name:
+            raise InvalidInput("name: a revoked fuldmagt has no new representative; leave --name out, or give --kind.")
+        return fields
+    if not name:
+        raise InvalidInput("name: give the new partsrepræsentant's name (--name).")
+    if register is None:
+        raise InvalidInput("representative-changed needs the case register to store the name.")
+    fields["name_seq"] = await register.add_representative(case_id, name)
+    return fields
 
 
 class Reassigned(BaseModel):

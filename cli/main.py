@@ -30,6 +30,8 @@ from domain.vocabulary import (
     ComplaintRecipient,
     DecisionDelivery,
     FormalCategory,
+    MisdirectedVia,
+    OutsideBorgerraadgiver,
     RepresentativeKind,
 )
 from store.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -142,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
         choices=_choices(FormalCategory),
         help="a formal klagepunkt (repeatable); a realitetsklage keeps its point about the decision",
     )
+    # The paths of docs/legal-reference.md §2.6, §2.7, §3 and §7.
+    file.add_argument("--misdirected-via", choices=_choices(MisdirectedVia),
+                      help="the complaint first went to Ankestyrelsen or another authority (§2.7)")
+    file.add_argument("--first-received", type=_iso_date, help="the day it first arrived there (with --misdirected-via)")
+    file.add_argument("--placeholder", action="store_true", help='"klage følger": the substance comes later (R11)')
+    file.add_argument("--boerne-og-ungeudvalg", action="store_true",
+                      help="the børne- og ungeudvalg decided: straight to Ankestyrelsen, no genvurdering (R3)")
+    file.add_argument("--other-decision", action="append", metavar="REF:YYYY-MM-DD",
+                      help="a further decision the complaint covers and the day the citizen received it (repeatable): "
+                      "one linked case each")
+    file.add_argument("--outside-borgerraadgiver", choices=_choices(OutsideBorgerraadgiver),
+                      help="what a complaint to the borgerrådgiver is about that it cannot take (§3): refused with the route")
 
     step = sub.add_parser("step", help="take a caseworker step on a case")
     step.add_argument("case_id")
@@ -302,6 +316,12 @@ async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
         "unit_complained_about": args.unit_complained_about,
         "law": _enum_value(args.law),
         "paragraph": args.paragraph,
+        "misdirected_via": _enum_value(args.misdirected_via),
+        "first_received": args.first_received,
+        "placeholder": args.placeholder,
+        "decided_by_boerne_og_ungeudvalg": args.boerne_og_ungeudvalg,
+        "other_decisions": [_other_decision(value) for value in args.other_decision or []],
+        "outside_borgerraadgiver": _enum_value(args.outside_borgerraadgiver),
     }
     if args.formal_point:
         decision = [{"track": "realitet"}] if raw["kind"] == ComplaintKind.REALITET.value else []
@@ -315,6 +335,18 @@ async def cmd_file(args: argparse.Namespace, settings: Settings) -> None:
     finally:
         await register.close()
     _print(receipt.model_dump(mode="json"), args.json, render.receipt(receipt))
+
+
+def _other_decision(value: str) -> dict[str, Any]:
+    """'SAG-2:2025-05-01': a further decision and the day the citizen received it."""
+    reference, _, received = value.rpartition(":")
+    try:
+        day = date.fromisoformat(received)
+    except ValueError:
+        day = None
+    if not reference or day is None:
+        raise InvalidInput(f"--other-decision {value!r}: give REF:YYYY-MM-DD, e.g. SAG-2:2025-05-01")
+    return {"decision_ref": reference, "decision_received": day}
 
 
 def _step_fields(args: argparse.Namespace, spec: steps.StepSpec) -> dict[str, Any]:
@@ -332,7 +364,15 @@ async def cmd_step(args: argparse.Namespace, settings: Settings) -> None:
     spec: steps.StepSpec = args.step_spec
     operations.check_case_id(args.case_id)
     client = await _with_client(settings)
-    result = await operations.take_step(client, args.case_id, spec.name, _step_fields(args, spec))
+    # Only a step with personal data (a representative's name) needs PostgreSQL, to seal it there.
+    register = await _with_register(settings) if spec.name == "representative-changed" else None
+    try:
+        result = await operations.take_step(
+            client, args.case_id, spec.name, _step_fields(args, spec), register=register
+        )
+    finally:
+        if register is not None:
+            await register.close()
     _print(result.model_dump(mode="json"), args.json, render.step_result(spec.name, result))
 
 

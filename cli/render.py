@@ -16,6 +16,7 @@ DEADLINE_NAMES = {
     "aktindsigt": "Svar på aktindsigt senest",
     "genvurdering_due": "Genvurdering senest",
     "genvurdering": "Genvurdering senest",
+    "uddybning": "Uddybning af klagen senest",
 }
 
 
@@ -41,7 +42,10 @@ def frist(report: dict[str, Deadline | None], profile: CalendarProfile) -> str:
 def receipt(r: FilingReceipt) -> str:
     if r.duplicate:
         return f"Klagen findes allerede som sag {r.case_id} ({_phase(r.phase.value)}, runde {r.round})."
-    return f"Klage registreret som sag {r.case_id} ({_phase(r.phase.value)})."
+    registered = f"Klage registreret som sag {r.case_id} ({_phase(r.phase.value)})."
+    if r.linked_cases:
+        registered += f" De øvrige afgørelser har hver deres sag: {', '.join(r.linked_cases)}."
+    return registered
 
 
 def step_result(step: str, r: StepResult) -> str:

@@ -21,6 +21,8 @@ class IntakeDeadlines(Model):
     # histories from before the formal track.
     servicemaal: TimedDeadline | None = None
     servicemaal_days: int | None = None  # the kommune's servicemål in arbejdsdage, for the letters
+    # "Klage følger": the day the substance is asked for (policy); None for any other complaint.
+    substance: TimedDeadline | None = None
 
 
 class ServicemaalStarted(Model):

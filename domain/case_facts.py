@@ -32,6 +32,7 @@ OTHER_LAW = "andet"  # a lovområde that is written down but not one klagesag kn
 # The phases whose length is reported (a complaint passes `received` within the intake itself).
 TIMED_PHASES: tuple[Phase, ...] = (
     Phase.AWAITING_STANDING,
+    Phase.AWAITING_SUBSTANCE,
     Phase.AKTINDSIGT,
     Phase.GENVURDERING,
     Phase.FORWARDED,

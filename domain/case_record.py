@@ -96,6 +96,10 @@ class CaseRecord:
             remand_count=s.remand_count,
             points=[point_fact(p) for p in s.points],
             borgerraadgiver=KOMMUNE_HAS_BORGERRAADGIVER,
+            misdirected_via=s.filing.misdirected.via if s.filing.misdirected else None,
+            first_received=s.filing.misdirected.first_received if s.filing.misdirected else None,
+            routed_from_borgerraadgiver=s.filing.routed_from_borgerraadgiver,
+            boerne_og_ungeudvalg=s.filing.decided_by_boerne_og_ungeudvalg,
         )
         if s.formal is not None:
             base.update(
@@ -110,6 +114,7 @@ class CaseRecord:
             round=s.round,
             recipient=self.recipient(),
             facts=LetterFacts.model_validate(base),
+            representative_seq=s.representative_seq,
         )
         s.letters.append(entry)
         s.pending.append(SendLetter(letter=entry))
@@ -118,7 +123,7 @@ class CaseRecord:
         """The partsrepræsentant when there is one (docs/legal-reference.md §5 N15); the sender without a fuldmagt gets
         only the fuldmagt request (R27)."""
         s = self.state
-        if s.filing.representative is None:
+        if s.representative is None:
             return "part"
         return "partsrepraesentant" if s.standing_confirmed else "afsender"
 

@@ -75,6 +75,7 @@ class DeadlineKind(StrEnum):
     GENVURDERING_DUE = "genvurdering_due"  # rsl § 66
     SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
     GENVURDERING_EXPECTED = "genvurdering_expected"  # the date an N7 extension notice promised (R4)
+    SUBSTANCE_DUE = "substance_due"  # the substance of a "klage følger" is asked for by this day (policy)
 
 
 class Deadline(BaseModel):
@@ -308,6 +309,20 @@ def klagefrist_after_aktindsigt(
 
 
 # --- genvurdering (rsl § 66) ------------------------------------------------------------------------
+
+
+def substance_due(complaint_received: date, waiting: timedelta) -> Deadline:
+    """"Klage følger" (R11): the day the citizen is asked to send the substance by, the kommune's waiting
+    period after the placeholder (policy SUBSTANCE_WAITING_PERIOD, [UNVERIFIED]); not rolled forward."""
+    due = complaint_received + waiting
+    return Deadline(
+        kind=DeadlineKind.SUBSTANCE_DUE,
+        due=due,
+        explanation=[
+            f"Klagen (\"klage følger\") modtaget {danish_date(complaint_received)} (R11)",
+            f"+ {waiting.days} dage til uddybningen (politik SUBSTANCE_WAITING_PERIOD) = {danish_date(due)}",
+        ],
+    )
 
 
 def genvurdering_due(

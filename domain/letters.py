@@ -28,6 +28,7 @@ from domain.vocabulary import (
     GenoptagelseGround,
     GenvurderingResult,
     LetterKind,
+    MisdirectedVia,
     NewDecisionResult,
     PointOutcome,
     PointSource,
@@ -102,6 +103,16 @@ class LetterFacts(_Frozen):
     borgerraadgiver: bool = True  # the kommune has a borgerrådgiver to name as an onward route (R50)
     genoptaget: bool = False  # a new decision after the closed case was reopened (S11), not after hjemvisning
     genoptagelse_ground: GenoptagelseGround | None = None
+    # The paths of docs/legal-reference.md §2.6-2.7, §3: where a misdirected complaint first arrived and when,
+    # a complaint to the borgerrådgiver about a decision, a decision of the børne- og ungeudvalg, the day the
+    # substance of a "klage følger" is awaited, a change to the detriment and from when (rsl § 72 stk. 7).
+    misdirected_via: MisdirectedVia | None = None
+    first_received: date | None = None
+    routed_from_borgerraadgiver: bool = False
+    boerne_og_ungeudvalg: bool = False
+    substance_due: date | None = None
+    detriment_from: date | None = None
+    representative_revoked: bool = False
 
 
 class RenderedLetter(_Frozen):
@@ -261,9 +272,113 @@ def _kvittering(f: LetterFacts, r: Recipient) -> _Parts:
                 _servicemaal_sentence(f),
             )
         )
+    paragraphs += _how_it_reached_us(f)
     if f.late:
         paragraphs.append(_for_sent(forwarded=False))
     return f"Kvittering for din klage – sag {f.case_id}", paragraphs
+
+
+_MISDIRECTED_TO = {
+    MisdirectedVia.ANKESTYRELSEN: "Du sendte klagen til Ankestyrelsen. Man skal klage til den myndighed, der "
+    "har truffet afgørelsen. Derfor har Ankestyrelsen sendt klagen til os.",
+    MisdirectedVia.ANDEN_MYNDIGHED: "Du sendte klagen til en anden myndighed. Den har sendt klagen videre til "
+    "os, fordi det er os, der har truffet afgørelsen (forvaltningslovens § 7, stk. 2).",
+}
+
+
+def _how_it_reached_us(f: LetterFacts) -> list[str]:
+    """A complaint that came another way than straight to us: how, and which day counts (§2.7, §3)."""
+    paragraphs = []
+    if f.misdirected_via is not None and f.first_received is not None:
+        paragraphs.append(
+            _p(
+                _MISDIRECTED_TO[f.misdirected_via],
+                f"Klagen kom først frem {dansk_dato(f.first_received)}.",
+                "Vi bruger den dag, når vi ser på, om du har klaget i tide.",
+            )
+        )
+    if f.routed_from_borgerraadgiver:
+        paragraphs.append(
+            _p(
+                "Du sendte klagen til borgerrådgiveren.",
+                "Borgerrådgiveren kan ikke ændre en afgørelse. Derfor behandler vi den som en klage over afgørelsen.",
+                "Den dag, borgerrådgiveren fik klagen, gælder som den dag, vi fik den.",
+            )
+        )
+    return paragraphs
+
+
+def _kvittering_klage_foelger(f: LetterFacts, r: Recipient) -> _Parts:
+    """N4 for "klage følger": the complaint is in time; the genvurdering starts when the substance comes (R11)."""
+    _need(f, LetterKind.KVITTERING_KLAGE_FOELGER, "substance_due")
+    if f.substance_due is None:
+        raise missing("substance_due")
+    return f"Vi har modtaget din klage – sag {f.case_id}", [
+        _p(
+            f"Vi har modtaget din besked om, at du klager over {_decision(f)}.",
+            f"Vi modtog den {dansk_dato(f.complaint_received)}.",
+            "Du har dermed klaget i tide. Gem dette brev. Det viser, hvornår vi fik klagen.",
+        ),
+        *_how_it_reached_us(f),
+        _section(
+            "Hvad skal du gøre nu?",
+            "Du har skrevet, at du sender mere om klagen senere.",
+            f"Send os det gerne senest {dansk_dato(f.substance_due)}.",
+            "Du behøver ikke at skrive, hvorfor du klager. Hører vi ikke fra dig, kontakter vi dig.",
+        ),
+        _section(
+            "Hvad sker der bagefter?",
+            "Når vi har fået din uddybning, vurderer vi afgørelsen igen. Det kaldes genvurdering.",
+            "Det gør vi inden for 4 uger. Du får et brev med datoen.",
+        ),
+        _ingen_opsaettende_virkning(),
+    ]
+
+
+def _nye_oplysninger(f: LetterFacts, r: Recipient) -> _Parts:
+    return f"Vi har sendt dine nye oplysninger til Ankestyrelsen – sag {f.case_id}", [
+        _p(
+            f"Du har sendt os nye oplysninger om klagen over {_decision(f)}.",
+            "Klagen bliver behandlet i Ankestyrelsen. Derfor har vi sendt oplysningerne videre til Ankestyrelsen.",
+            f"Ankestyrelsens journalnummer er {f.journal_number}." if f.journal_number else "",
+        ),
+        _p(
+            "Ankestyrelsen tager oplysningerne med, når de behandler klagen.",
+            "Får de oplysninger, der har stor betydning, og som du ikke kender, sender de dem til dig,",
+            "så du kan sige din mening. Det kaldes partshøring.",
+            "Næste gang kan du også sende nye oplysninger direkte til Ankestyrelsen.",
+        ),
+    ]
+
+
+def _hastebehandling(f: LetterFacts, r: Recipient) -> _Parts:
+    return f"Din anmodning om hurtig behandling er sendt til Ankestyrelsen – sag {f.case_id}", [
+        _p(
+            f"Du har bedt om, at klagen over {_decision(f)} bliver behandlet hurtigt.",
+            "Vi har sendt din anmodning til Ankestyrelsen. Det er Ankestyrelsen, der bestemmer,",
+            "om sagen kan behandles før andre sager. Det kaldes hastebehandling.",
+            f"Ankestyrelsens journalnummer er {f.journal_number}." if f.journal_number else "",
+        ),
+        _p("Ankestyrelsen svarer dig selv. Kontakt Ankestyrelsen, hvis du har spørgsmål om det."),
+    ]
+
+
+def _repraesentant_aendret(f: LetterFacts, r: Recipient) -> _Parts:
+    """N15: who gets the letters from now on (FVL § 8, R27)."""
+    if f.representative_revoked:
+        who = [
+            "Fuldmagten til den, der før handlede for dig i sagen, er trukket tilbage.",
+            "Fra nu af sender vi alle breve om klagen direkte til dig.",
+        ]
+    else:
+        who = [
+            "Vi har fået besked om, at der er en ny partsrepræsentant i sagen.",
+            "Fra nu af sender vi alle breve om klagen til partsrepræsentanten.",
+        ]
+    return f"Hvem der får brevene i sagen – sag {f.case_id}", [
+        _p(f"Det gælder klagen over {_decision(f)}.", *who),
+        _p("Er det ikke rigtigt, så kontakt os hurtigst muligt."),
+    ]
 
 
 # --- the formal track (docs/legal-reference.md §2.9, N14, R70) ------------------------------------------------
@@ -648,12 +763,23 @@ def _oversendelse(f: LetterFacts, r: Recipient) -> _Parts:
             "Der står også, hvor lang tid Ankestyrelsen regner med at bruge.",
         )
     )
-    paragraphs = [
+    sent = (
         _p(
+            f"Vi modtog din klage over {_decision(f)} {dansk_dato(f.complaint_received)}.",
+            "Afgørelsen er truffet af børne- og ungeudvalget. Derfor vurderer vi den ikke igen selv.",
+            "Klagen går direkte til Ankestyrelsen. Vi har sendt klagen og de dokumenter fra sagen, der har betydning.",
+            "Du kan altid bede os om en kopi af det, vi har sendt.",
+        )
+        if f.boerne_og_ungeudvalg
+        else _p(
             f"Vi har nu sendt klagen over {_decision(f)} til Ankestyrelsen.",
             "Vi har sendt klagen, vores genvurdering med begrundelse og de dokumenter fra sagen, der har betydning.",
             "Du kan altid bede os om en kopi af det, vi har sendt.",
-        ),
+        )
+    )
+    paragraphs = [
+        sent,
+        *_how_it_reached_us(f),
         journal,
         _p(
             "Fra nu af er det Ankestyrelsen, der behandler klagen.",
@@ -775,18 +901,42 @@ _EFFECT_TEXT = {
 
 
 def _ankestyrelsen_effektuering(f: LetterFacts, r: Recipient) -> _Parts:
-    _expect(f, LetterKind.ANKESTYRELSEN_EFFEKTUERING, "outcome", set(_EFFECT_TEXT), required=True)
-    return f"Vi gennemfører Ankestyrelsens afgørelse – sag {f.case_id}", [
+    kind = LetterKind.ANKESTYRELSEN_EFFEKTUERING
+    _expect(f, kind, "outcome", set(_EFFECT_TEXT), required=True)
+    if f.outcome is None:
+        raise missing("outcome")
+    if f.detriment_from is not None and f.outcome != AnkestyrelsenOutcome.AENDRET:
+        raise LetterNotAllowed(f"{kind.value}: only an ændring has a date for a change to the detriment")
+    paragraphs = [
         _p(
             f"Ankestyrelsen har behandlet klagen over {_decision(f)}.",
             _EFFECT_TEXT[f.outcome],
-        ),
+        )
+    ]
+    if f.detriment_from is not None:
+        # rsl § 72 stk. 7 (R41): the citizen must know from which day the change applies.
+        paragraphs.append(
+            _section(
+                "Ændringen er til ugunst for dig",
+                "Ankestyrelsen har ændret afgørelsen, så du får mindre, end du havde fået før.",
+                f"Ændringen gælder fra {dansk_dato(f.detriment_from)}.",
+                "Indtil den dag gælder den gamle afgørelse (retssikkerhedslovens § 72, stk. 7).",
+            )
+        )
+    paragraphs += [
         _p(
             "Vi gør nu det, som Ankestyrelsen har bestemt.",
             "Hvis afgørelsen giver ret til hjælp eller penge for en periode tilbage i tid, sørger vi også for det.",
             "Kontakt os, hvis du har spørgsmål.",
         ),
+        _section(
+            "Hvis du ikke er enig",
+            "Du kan ikke klage over Ankestyrelsens afgørelse til en anden myndighed.",
+            "Du kan klage til Folketingets Ombudsmand. Det skal ske inden 1 år fra Ankestyrelsens afgørelse.",
+            "Du kan også få afgørelsen prøvet ved domstolene.",
+        ),
     ]
+    return f"Vi gennemfører Ankestyrelsens afgørelse – sag {f.case_id}", paragraphs
 
 
 def _tilbagetraekning(f: LetterFacts, r: Recipient) -> _Parts:
@@ -830,6 +980,10 @@ _RENDERERS: dict[LetterKind, Callable[[LetterFacts, Recipient], _Parts]] = {
     LetterKind.KLAGEPUNKT_MODTAGET: _klagepunkt_modtaget,
     LetterKind.FORMALITET_FORSINKET: _formalitet_forsinket,
     LetterKind.FORMALITET_SVAR: _formalitet_svar,
+    LetterKind.KVITTERING_KLAGE_FOELGER: _kvittering_klage_foelger,
+    LetterKind.NYE_OPLYSNINGER: _nye_oplysninger,
+    LetterKind.HASTEBEHANDLING: _hastebehandling,
+    LetterKind.REPRAESENTANT_AENDRET: _repraesentant_aendret,
 }
 
 

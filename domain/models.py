@@ -31,6 +31,7 @@ from domain.vocabulary import (
     GenoptagelseResult,
     GenvurderingResult,
     LetterKind,
+    MisdirectedVia,
     NewDecisionResult,
     Phase,
     PointOutcome,
@@ -103,6 +104,13 @@ class Klagepunkt(Model):
         return self.track == ComplaintKind.FORMALITET
 
 
+class Misdirection(Model):
+    """Where a misdirected complaint first arrived, and when (docs/legal-reference.md §2.7)."""
+
+    via: MisdirectedVia
+    first_received: date  # the original receipt date, kept for timeliness (policy, [UNVERIFIED])
+
+
 class ComplaintFiling(Model):
     """What a complaint is started with: the non-personal facts of its receipt."""
 
@@ -128,6 +136,27 @@ class ComplaintFiling(Model):
     unit_complained_about: str | None = None
     law: Law | None = None
     paragraph: Paragraph | None = None
+    # Added with the paths of issue 8 (docs/legal-reference.md §2.6, §2.7, §3); absent in older histories.
+    misdirected: Misdirection | None = None
+    placeholder: bool = False  # "klage følger": the substance comes later (R11)
+    decided_by_boerne_og_ungeudvalg: bool = False  # straight to Ankestyrelsen, no genvurdering (R3)
+    linked_cases: list[str] = []  # the cases of the other decisions the same complaint covers (§7)
+
+    @property
+    def routed_from_borgerraadgiver(self) -> bool:
+        """A complaint about a decision sent to the borgerrådgiver, who cannot change decisions: it is a
+        complaint for genvurdering, received the day the borgerrådgiver got it (SEED 002/003)."""
+        return self.klaget_til == ComplaintRecipient.BORGERRAADGIVER and self.has_realitet_points
+
+    @property
+    def timeliness_date(self) -> date:
+        """The day the klagefrist is judged against: the first receipt of a misdirected complaint where the
+        policy says so (docs/legal-reference.md §2.7), otherwise the kommune's own receipt."""
+        from domain.policy import MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT  # policy imports rules, rules this
+
+        if self.misdirected is not None and MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT:
+            return self.misdirected.first_received
+        return self.received
 
     def initial_points(self) -> list[Klagepunkt]:
         """The points the case starts with: those filed, else one from the kind and the area, so a filing
@@ -157,6 +186,7 @@ class FilingReceipt(Model):
     duplicate: bool
     phase: Phase
     round: int
+    linked_cases: list[str] = []  # one case per further decision the complaint covers (§7)
 
 
 # --- Caseworker steps -------------------------------------------------------------------------------
@@ -191,6 +221,8 @@ class AnkestyrelsenReceived(Step):
 
 class AnkestyrelsenDecided(Step):
     outcome: AnkestyrelsenOutcome
+    # rsl § 72 stk. 7 (R41): a change to the citizen's detriment applies from a date of its own.
+    detriment_from: date | None = None
 
 
 class NewDecisionMade(Step):
@@ -259,6 +291,33 @@ class FormalEscalated(Step):
     """The citizen takes the formal complaint on to the borgmester, a direktør or the borgerrådgiver."""
 
     level: FormalLevel
+
+
+class SubstanceReceived(Step):
+    """The substance of a "klage følger" complaint arrived: the genvurdering starts (R11, policy)."""
+
+
+class AnkestyrelsenPartshoering(Step):
+    """Ankestyrelsen heard the party on new information (N10, R40), with a frist for comments."""
+
+    answer_by: date | None = None
+
+
+class NewInformation(Step):
+    """The citizen sent new information while the case is at Ankestyrelsen; the kommune sends it on (R40)."""
+
+
+class HastebehandlingRequested(Step):
+    """The citizen asked Ankestyrelsen to treat the case urgently; the kommune sends the request on (R35)."""
+
+
+class RepresentativeChanged(Step):
+    """A new partsrepræsentant, or the fuldmagt revoked (no kind). The name is personal data: the caller
+    stores it sealed in PostgreSQL and the step carries only its number there (`name_seq`)."""
+
+    kind: RepresentativeKind | None = None
+    has_fuldmagt: bool = False
+    name_seq: int = 0
 
 
 class StepResult(Model):
@@ -339,6 +398,8 @@ class LetterEntry(Model):
     # fuldmagt only for the fuldmagt request, otherwise the party.
     recipient: RecipientRole
     facts: LetterFacts
+    # Which representative's name addresses it: 0 the filing's, n the n-th change (RepresentativeChanged).
+    representative_seq: int = 0
 
 
 class ForwardEntry(Model):
@@ -347,7 +408,7 @@ class ForwardEntry(Model):
     key: str
     round: int
     at: datetime
-    genvurdering_result: GenvurderingResult
+    genvurdering_result: GenvurderingResult | None  # None: sent on without genvurdering (udvalg, R3)
     late: bool
 
 
@@ -411,6 +472,16 @@ class CaseState(BaseModel):
     assignee: str | None = None
     klagepunkter: list[Klagepunkt] = []  # set at intake; empty only in a history replayed to before it
     formal: FormalTrack | None = None  # None: no formal track (a realitetsklage, or a history from before)
+    # Set by representative-changed: who now acts for the party (None: the party alone), and the number of
+    # the name stored for it. Unset in every case that never took the step.
+    representative_changed: bool = False
+    current_representative: Representative | None = None
+    representative_seq: int = 0
+    haste_requested: bool = False
+
+    @property
+    def representative(self) -> Representative | None:
+        return self.current_representative if self.representative_changed else self.filing.representative
 
     @property
     def case_id(self) -> str:
@@ -488,6 +559,11 @@ class CaseView(Model):
     formal_stage: FormalStage | None = None  # None: the case has no formal track
     formal_level: FormalLevel | None = None  # who answers (or answered last) the formal points
     retsstilling: Retsstilling | None = None  # the borgerrådgiver's judgement (§4.2)
+    misdirected: Misdirection | None = None  # first received elsewhere (§2.7): flagged for review
+    placeholder: bool = False
+    boerne_og_ungeudvalg: bool = False
+    linked_cases: list[str] = []
+    haste_requested: bool = False
 
 
 # --- The workflow's input and result ---------------------------------------------------------------

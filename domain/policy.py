@@ -53,3 +53,20 @@ DIALOGUE_EXHAUSTED_WHEN_SERVICEMAAL_PASSED = True
 # The borgerrådgiver is optional (kommunestyrelsesloven § 65 e, R50); the answer letter names it as an
 # onward route only where the kommune has one.
 KOMMUNE_HAS_BORGERRAADGIVER = True
+
+# --- paths into and around the genvurdering (docs/legal-reference.md §2.6, §2.7) -----------------------------
+
+# A complaint sent within the klagefrist to the wrong authority, or to Ankestyrelsen directly, is judged
+# timely from the day it first arrived there (SEED 000). Policy [UNVERIFIED]: FOU 2020.23 (R63) holds the
+# sender responsible for reaching the competent authority in time, and U 2021.2028 V (R64) was not
+# retrieved; every such case is flagged for legal review. False: timeliness from the kommune's receipt.
+MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT = True
+
+# "Klage følger" meets the klagefrist (R11); the genvurdering waits for the substance and its 4 weeks run
+# from the day it arrives. Policy [UNVERIFIED]: no source says when the 4 weeks start for a placeholder.
+# False: the 4 weeks run from the placeholder, as from any complaint.
+GENVURDERING_WAITS_FOR_SUBSTANCE = True
+
+# How long the kommune waits for the substance before the caseworker is told to follow up (and, failing
+# that, to genvurdere on what the case holds: a complaint needs no reasons, R3). Policy [UNVERIFIED].
+SUBSTANCE_WAITING_PERIOD = timedelta(days=14)

@@ -8,7 +8,7 @@ share one source of truth.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.errors import StepRefused, missing  # StepRefused: every check raises it; readers of the rules look for it here
 from domain.models import (
@@ -21,6 +21,8 @@ from domain.models import (
     FormalEscalated,
     GenoptagelseDecided,
     GenvurderingExtended,
+    HastebehandlingRequested,
+    RepresentativeChanged,
     KlagepunktAdded,
     KlagepunktDecided,
     Klagepunkt,
@@ -31,13 +33,16 @@ from domain.vocabulary import (
     DeadlineName,
     AnkestyrelsenOutcome,
     ComplaintKind,
+    ComplaintRecipient,
     EscalationRoute,
+    OutsideBorgerraadgiver,
     FormalLevel,
     FormalStage,
     GenoptagelseResult,
     Phase,
     PointOutcome,
     PointSource,
+    RepresentativeKind,
 )
 
 MIN_REASON_LENGTH = 3
@@ -162,6 +167,113 @@ def check_ankestyrelsen_outcome(state: CaseState, step: AnkestyrelsenDecided) ->
             "before its outcome (R40: Ankestyrelsen sends a kvittering with journalnummer first)."
         )
     require_phase(state, "ankestyrelsen-outcome", Phase.AT_ANKESTYRELSEN)
+    if step.detriment_from is not None and step.outcome != AnkestyrelsenOutcome.AENDRET:
+        raise StepRefused(
+            "Only an ændring can be to the citizen's detriment with a date of its own (rsl § 72 stk. 7, R41); "
+            "leave --detriment-from out, or give --outcome aendret."
+        )
+
+
+def _require_at_ankestyrelsen(state: CaseState, step_name: str) -> None:
+    if state.phase in (Phase.GENVURDERING, Phase.AKTINDSIGT, Phase.AWAITING_SUBSTANCE):
+        raise StepRefused(
+            f"The case is still with the kommune ({_phase_name(state.phase)}): new information and requests go "
+            f"into the genvurdering itself; '{step_name}' is for a case sent to Ankestyrelsen (R40)."
+        )
+    require_phase(state, step_name, Phase.FORWARDED, Phase.AT_ANKESTYRELSEN)
+
+
+def check_ankestyrelsen_partshoering(state: CaseState) -> None:
+    """N10: Ankestyrelsen hears the party on a case it has acknowledged (R40)."""
+    if state.phase == Phase.FORWARDED:
+        raise StepRefused(
+            "Ankestyrelsen has not acknowledged the case yet; register 'ankestyrelsen-received --journal NR' "
+            "first (R40: the kvittering comes before Ankestyrelsen's partshøring)."
+        )
+    _require_at_ankestyrelsen(state, "ankestyrelsen-partshoering")
+
+
+def check_new_information(state: CaseState) -> None:
+    _require_at_ankestyrelsen(state, "new-information")
+
+
+def check_hastebehandling_requested(state: CaseState, step: HastebehandlingRequested) -> None:
+    _require_at_ankestyrelsen(state, "hastebehandling-requested")
+    if state.haste_requested:
+        raise StepRefused(
+            "Hastebehandling was already requested and sent on; Ankestyrelsen decides on it and answers the "
+            "citizen itself (R35)."
+        )
+
+
+def check_substance_received(state: CaseState) -> None:
+    require_phase(state, "substance-received", Phase.AWAITING_SUBSTANCE)
+
+
+def check_representative_changed(state: CaseState, step: RepresentativeChanged) -> None:
+    """FVL § 8: who acts for the party; letters follow the change at once (N15, R27, R40)."""
+    if state.phase.is_terminal:
+        raise StepRefused(f"The case is {_phase_name(state.phase)}; its letters have all been sent.")
+    if state.phase == Phase.AWAITING_STANDING:
+        raise StepRefused(
+            "The sender's standing is not confirmed yet: register 'fuldmagt-received' when the fuldmagt comes, "
+            "or 'withdraw' if the party does not complain (FVL § 8, R27-R29)."
+        )
+    if step.kind is None:
+        if state.representative is None:
+            raise StepRefused("The party has no partsrepræsentant; there is no fuldmagt to revoke.")
+        return
+    if not step.has_fuldmagt and step.kind not in (RepresentativeKind.PROFESSIONAL, RepresentativeKind.VAERGE):
+        raise StepRefused(
+            "A new partsrepræsentant who is not a professional or a beskikket værge needs a written fuldmagt "
+            "(FVL § 8, R28, R29): register the change when the fuldmagt is there (--fuldmagt)."
+        )
+    if step.name_seq < 1:
+        raise StepRefused("Give the new partsrepræsentant's name (--name); it is stored with the party's data.")
+
+
+def check_borgerraadgiver_scope(
+    klaget_til: ComplaintRecipient | None, outside: OutsideBorgerraadgiver | None, matter: date, received: date
+) -> None:
+    """What the borgerrådgiver cannot take, with the route the citizen is guided to (docs/legal-reference.md
+    §3; SEED 002, 003; R51). A complaint about a decision is not refused: it is routed to genvurdering."""
+    if klaget_til != ComplaintRecipient.BORGERRAADGIVER:
+        if outside is not None:
+            raise StepRefused("'outside_borgerraadgiver' is for complaints sent to the borgerrådgiver (klaget_til).")
+        return
+    if outside is not None:
+        raise StepRefused(_BORGERRAADGIVER_ROUTES[outside])
+    if received > one_year_after(datetime(matter.year, matter.month, matter.day)).date():
+        raise StepRefused(
+            "The borgerrådgiver cannot take a matter more than 1 year old (SEED 003, R51). Guide the citizen to "
+            "the forvaltning itself, or to Folketingets Ombudsmand, who can extend its own 1-year frist (R43)."
+        )
+
+
+_BORGERRAADGIVER_ROUTES = {
+    OutsideBorgerraadgiver.SERVICENIVEAU: (
+        "The borgerrådgiver cannot take the generelt serviceniveau or a political decision (SEED 002/003), and it "
+        "cannot be appealed to another authority (rsl § 60 stk. 3, R1): guide the citizen to the political "
+        "channel, a letter to the borgmester or kommunalbestyrelsen (klaget_til borgmester)."
+    ),
+    OutsideBorgerraadgiver.PERSONALESAG: (
+        "The borgerrådgiver does not take personnel or employment matters (SEED 002/003): guide the citizen to "
+        "the leder or direktør of the forvaltning (klaget_til direktoer); a complaint about a caseworker's "
+        "conduct towards the citizen is a formal klagepunkt (optraeden) the borgerrådgiver can take."
+    ),
+    OutsideBorgerraadgiver.FOR_TILSYN: (
+        "The matter is before Ankestyrelsens kommunale tilsyn; the borgerrådgiver must decline it (SEED 002/003). "
+        "The citizen follows it up with tilsynet (R46)."
+    ),
+    OutsideBorgerraadgiver.FOR_OMBUDSMAND: (
+        "The matter is before Folketingets Ombudsmand; the borgerrådgiver must decline it (SEED 002/003). The "
+        "citizen follows it up with the ombudsmand (R43-R45)."
+    ),
+    OutsideBorgerraadgiver.FOR_DOMSTOL: (
+        "The matter is before the courts; the borgerrådgiver must decline it (SEED 002/003). The citizen "
+        "follows it up in court, with their advokat (grundloven § 63)."
+    ),
+}
 
 
 def check_new_decision(state: CaseState) -> None:

@@ -20,6 +20,7 @@ from domain.models import (
     AktindsigtAnswered,
     AktindsigtRequested,
     AnkestyrelsenDecided,
+    AnkestyrelsenPartshoering,
     AnkestyrelsenReceived,
     CaseAssigned,
     CaseState,
@@ -31,10 +32,14 @@ from domain.models import (
     GenoptagelseDecided,
     GenvurderingDone,
     GenvurderingExtended,
+    HastebehandlingRequested,
     KlagepunktAdded,
     KlagepunktDecided,
     NewDecisionMade,
+    NewInformation,
+    RepresentativeChanged,
     Step,
+    SubstanceReceived,
     Withdrawn,
 )
 from domain.laws import Law
@@ -52,6 +57,7 @@ from domain.vocabulary import (
     NewDecisionResult,
     Phase,
     PointSource,
+    RepresentativeKind,
     Retsstilling,
 )
 
@@ -152,6 +158,15 @@ STEPS: tuple[StepSpec, ...] = (
                       example="2099-12-31", input_type="date"),),
     ),
     StepSpec(
+        name="substance-received",
+        update="substance_received",
+        model=SubstanceReceived,
+        rule=_about_the_case(rules.check_substance_received),
+        help="the substance of a \"klage følger\" complaint arrived: the genvurdering's 4 weeks start (R11, "
+        "GENVURDERING_WAITS_FOR_SUBSTANCE)",
+        label_da="Uddybning af klagen modtaget",
+    ),
+    StepSpec(
         name="ankestyrelsen-received",
         update="ankestyrelsen_received",
         model=AnkestyrelsenReceived,
@@ -167,7 +182,40 @@ STEPS: tuple[StepSpec, ...] = (
         rule=_about_the_step(rules.check_ankestyrelsen_outcome),
         help="Ankestyrelsen's decision; hjemvisning sends the case back to the kommune",
         label_da="Ankestyrelsens afgørelse",
-        fields=(Field("outcome", "--outcome", "Ankestyrelsen's outcome", "Udfald", AnkestyrelsenOutcome),),
+        fields=(
+            Field("outcome", "--outcome", "Ankestyrelsen's outcome", "Udfald", AnkestyrelsenOutcome),
+            Field("detriment_from", "--detriment-from", "an ændring to the citizen's detriment applies from this "
+                  "day, YYYY-MM-DD (rsl § 72 stk. 7)", "Ændring til ugunst gælder fra", required=False,
+                  example="2099-12-31", input_type="date"),
+        ),
+    ),
+    StepSpec(
+        name="ankestyrelsen-partshoering",
+        update="ankestyrelsen_partshoering",
+        model=AnkestyrelsenPartshoering,
+        rule=_about_the_case(rules.check_ankestyrelsen_partshoering),
+        help="Ankestyrelsen heard the party on new information (N10, R40); optionally its frist for comments",
+        label_da="Partshøring fra Ankestyrelsen",
+        fields=(Field("answer_by", "--answer-by", "the frist for comments, YYYY-MM-DD", "Frist for bemærkninger",
+                      required=False, example="2099-12-31", input_type="date"),),
+    ),
+    StepSpec(
+        name="new-information",
+        update="new_information",
+        model=NewInformation,
+        rule=_about_the_case(rules.check_new_information),
+        help="the citizen sent new information while the case is at Ankestyrelsen: it is sent on, and the "
+        "citizen told (R40)",
+        label_da="Nye oplysninger sendt videre til Ankestyrelsen",
+    ),
+    StepSpec(
+        name="hastebehandling-requested",
+        update="hastebehandling_requested",
+        model=HastebehandlingRequested,
+        rule=_about_the_step(rules.check_hastebehandling_requested),
+        help="the citizen asked for hastebehandling: the request is sent on to Ankestyrelsen, and the citizen "
+        "told (R35)",
+        label_da="Anmodning om hastebehandling",
     ),
     StepSpec(
         name="new-decision",
@@ -198,6 +246,23 @@ STEPS: tuple[StepSpec, ...] = (
             Field("result", "--result", "reopened or refused", "Resultat", GenoptagelseResult),
             Field("ground", "--ground", "why the case is reopened", "Grund til genoptagelse", GenoptagelseGround,
                   required=False),
+        ),
+    ),
+    StepSpec(
+        name="representative-changed",
+        update="representative_changed",
+        model=RepresentativeChanged,
+        rule=_about_the_step(rules.check_representative_changed),
+        help="a new partsrepræsentant (--kind, --name, --fuldmagt), or the fuldmagt revoked (no --kind): the "
+        "letters go to the right recipient at once (FVL § 8, N15); the name is stored sealed with the party",
+        label_da="Ny partsrepræsentant eller fuldmagt tilbagekaldt",
+        fields=(
+            Field("kind", "--kind", "the new representative (leave out: the fuldmagt is revoked)",
+                  "Ny partsrepræsentant (tom: fuldmagten er tilbagekaldt)", RepresentativeKind, required=False),
+            Field("representative_name", "--name", "the new representative's name", "Navn", required=False,
+                  example="Ny Repræsentant"),
+            Field("has_fuldmagt", "--fuldmagt", "true if a written fuldmagt is there", "Skriftlig fuldmagt (true/false)",
+                  required=False, example="true"),
         ),
     ),
     StepSpec(
@@ -340,6 +405,10 @@ _OFFERED_IN: dict[str, frozenset[Phase]] = {
     "genvurdering-extended": frozenset({Phase.GENVURDERING}),
     "ankestyrelsen-received": frozenset({Phase.FORWARDED}),
     "ankestyrelsen-outcome": frozenset({Phase.AT_ANKESTYRELSEN}),
+    "ankestyrelsen-partshoering": frozenset({Phase.AT_ANKESTYRELSEN}),
+    "new-information": frozenset({Phase.FORWARDED, Phase.AT_ANKESTYRELSEN}),
+    "hastebehandling-requested": frozenset({Phase.FORWARDED, Phase.AT_ANKESTYRELSEN}),
+    "substance-received": frozenset({Phase.AWAITING_SUBSTANCE}),
     "new-decision": frozenset({Phase.GENBEHANDLING, Phase.GENOPTAGET}),
     "genoptagelse": frozenset({Phase.CLOSED}),
     "complaint-received": frozenset({Phase.KLAGEFRIST}),

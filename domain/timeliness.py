@@ -8,7 +8,9 @@ from datetime import date
 
 from domain.deadlines import Deadline
 from domain.letters import dansk_dato
-from domain.vocabulary import DecisionDelivery
+from domain.models import ComplaintFiling
+from domain.policy import MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT
+from domain.vocabulary import DecisionDelivery, MisdirectedVia
 
 
 class KlagefristMissing(ValueError):
@@ -74,3 +76,22 @@ def assess(
     if late_reason_given:
         lines.append("Borgeren har oplyst en særlig grund; den sendes med til Ankestyrelsen (R72).")
     return Timeliness(True, lines)
+
+
+def misdirected_note(filing: ComplaintFiling) -> list[str]:
+    """The timeliness explanation's line for a complaint that first arrived elsewhere (§2.7): which day was
+    used, under which policy, and that the case waits for a legal review."""
+    misdirected = filing.misdirected
+    if misdirected is None:
+        return []
+    where = "Ankestyrelsen" if misdirected.via == MisdirectedVia.ANKESTYRELSEN else "en anden myndighed"
+    used = (
+        "Rettidigheden er vurderet fra den første modtagelse (politik MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT, "
+        "[UNVERIFIED])"
+        if MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT
+        else "Rettidigheden er vurderet fra kommunens modtagelse (FOU 2020.23, R63)"
+    )
+    return [
+        f"Klagen blev først modtaget af {where} {dansk_dato(misdirected.first_received)} og sendt videre til "
+        f"kommunen (FVL § 7 stk. 2, R26, R62). {used}; sagen skal gennemgås juridisk (R63, R64)."
+    ]

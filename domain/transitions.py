@@ -32,6 +32,7 @@ from domain.models import (
     AktindsigtRequest,
     AktindsigtRequested,
     AnkestyrelsenDecided,
+    AnkestyrelsenPartshoering,
     AnkestyrelsenReceived,
     CaseAssigned,
     CaseState,
@@ -46,14 +47,19 @@ from domain.models import (
     GenoptagelseDecided,
     GenvurderingDone,
     GenvurderingExtended,
+    HastebehandlingRequested,
     Klagepunkt,
     KlagepunktAdded,
     KlagepunktDecided,
     NewDecisionMade,
+    NewInformation,
+    Representative,
+    RepresentativeChanged,
     Step,
+    SubstanceReceived,
     Withdrawn,
 )
-from domain.policy import REPEATED_REMAND, SERVICEMAAL_AT_EACH_LEVEL
+from domain.policy import GENVURDERING_WAITS_FOR_SUBSTANCE, REPEATED_REMAND, SERVICEMAAL_AT_EACH_LEVEL
 from domain.rules import FORMAL_PHASES
 from domain.vocabulary import (
     AnkestyrelsenOutcome,
@@ -109,20 +115,77 @@ def intake(record: CaseRecord, answer: IntakeDeadlines, *, formal_track: bool = 
     s.deadlines[DeadlineName.GENVURDERING] = answer.genvurdering
     if answer.klagefrist is not None:
         s.deadlines[DeadlineName.KLAGEFRIST] = answer.klagefrist
+    if answer.substance is not None:
+        s.deadlines[DeadlineName.UDDYBNING] = answer.substance
     s.late = answer.late
     s.timeliness = answer.timeliness
     s.unit, s.assignee = s.filing.unit, s.filing.assignee
     representative = s.filing.representative
     step = Step(actor=s.filing.actor, reason=f"Klage modtaget ({s.filing.channel.value})")
+    details = _intake_details(s)
     if representative is not None and not representative.has_standing:
         # §2.2 S2b: ask for the fuldmagt, disclose nothing, start no genvurdering clock yet (R27-R29).
         s.standing_confirmed = False
         s.deadlines.pop(DeadlineName.GENVURDERING)
-        record.record("filed", step, Phase.AWAITING_STANDING)
+        record.record("filed", step, Phase.AWAITING_STANDING, **details)
         record.letter(LetterKind.FULDMAGT_ANMODNING)
     else:
-        record.record("filed", step, Phase.GENVURDERING)
+        _may_act(record, step, "filed", details)
+    if s.filing.misdirected is not None:
+        # §2.7: whether the first receipt keeps the complaint timely is contested (R63, R64): a person looks.
+        record.warn(
+            record.warning_key(WarningKind.FORKERT_MYNDIGHED),
+            WarningKind.FORKERT_MYNDIGHED,
+            warning_texts.misdirected(s.filing.misdirected.via, s.filing.misdirected.first_received),
+        )
+
+
+def _intake_details(s: CaseState) -> dict[str, str]:
+    """How the complaint came in, for the history: the paths of §2.6, §2.7 and §3."""
+    details: dict[str, str] = {}
+    if s.filing.misdirected is not None:
+        details.update(
+            misdirected=s.filing.misdirected.via.value, first_received=s.filing.misdirected.first_received.isoformat()
+        )
+    if s.filing.routed_from_borgerraadgiver:
+        details["routed"] = "borgerraadgiver-to-genvurdering"
+    if s.filing.decided_by_boerne_og_ungeudvalg:
+        details["udvalg"] = "boerne-og-ungeudvalg"
+    if s.filing.placeholder:
+        details["placeholder"] = "klage-foelger"
+    if s.filing.linked_cases:
+        details["linked_cases"] = ",".join(s.filing.linked_cases)
+    return details
+
+
+def _may_act(record: CaseRecord, step: Step, name: str, details: dict[str, str]) -> None:
+    """The kommune may act on the complaint (standing is clear): a børne- og ungeudvalg decision goes
+    straight to Ankestyrelsen (R3), a "klage følger" waits for its substance (R11, policy), any other
+    complaint starts its genvurdering."""
+    s = record.state
+    if s.filing.decided_by_boerne_og_ungeudvalg:
+        s.deadlines.clear()
+        forward = ForwardEntry(
+            key=f"{s.case_id}:r{s.round}:oversendelse", round=s.round, at=record.now(), genvurdering_result=None,
+            late=s.late,
+        )
+        s.forwards.append(forward)
+        s.pending.append(ForwardCase(forward=forward))
+        record.record(name, step, Phase.FORWARDED, **details)
+        record.letter(LetterKind.OVERSENDELSE)
+    elif s.filing.placeholder and GENVURDERING_WAITS_FOR_SUBSTANCE and DeadlineName.UDDYBNING in s.deadlines:
+        s.deadlines.pop(DeadlineName.GENVURDERING, None)
+        record.record(name, step, Phase.AWAITING_SUBSTANCE, **details)
+        record.letter(LetterKind.KVITTERING_KLAGE_FOELGER, substance_due=substance_due(s))
+    else:
+        s.deadlines.pop(DeadlineName.UDDYBNING, None)
+        record.record(name, step, Phase.GENVURDERING, **details)
         record.letter(LetterKind.KVITTERING)
+
+
+def substance_due(state: CaseState) -> date:
+    """The day the citizen is asked to send the substance of a "klage følger" by (policy)."""
+    return state.deadlines[DeadlineName.UDDYBNING].deadline.due
 
 
 def _formal_intake(record: CaseRecord, answer: IntakeDeadlines) -> None:
@@ -241,8 +304,36 @@ def fuldmagt_received(record: CaseRecord, step: FuldmagtReceived, confirmed: Sta
         record.letter(LetterKind.KVITTERING_FORMALITET)
         return
     s.deadlines[DeadlineName.GENVURDERING] = confirmed.genvurdering
+    if s.filing.decided_by_boerne_og_ungeudvalg or s.filing.placeholder:
+        _may_act(record, step, "fuldmagt-received", {})
+        return
     record.record("fuldmagt-received", step, Phase.GENVURDERING)
     record.letter(LetterKind.KVITTERING)
+
+
+# --- "klage følger" (docs/legal-reference.md §2.6, R11) -----------------------------------------------------
+
+
+def substance_received(record: CaseRecord, step: SubstanceReceived, confirmed: StandingConfirmed) -> None:
+    """The substance arrived: the genvurdering's 4 weeks run from today (policy); the complaint keeps the
+    receipt date of its placeholder for timeliness."""
+    s = record.state
+    s.deadlines.pop(DeadlineName.UDDYBNING, None)
+    s.deadlines[DeadlineName.GENVURDERING] = confirmed.genvurdering
+    record.record("substance-received", step, Phase.GENVURDERING, genvurdering=confirmed.genvurdering.deadline.due.isoformat())
+    record.letter(LetterKind.KVITTERING)
+
+
+def substance_overdue(record: CaseRecord) -> None:
+    """The waiting period passed without the substance: the caseworker follows up, and failing that
+    genvurderer on what the case holds (a complaint needs no reasons, R3)."""
+    s = record.state
+    record.warn(
+        record.warning_key(WarningKind.UDDYBNING_MANGLER),
+        WarningKind.UDDYBNING_MANGLER,
+        warning_texts.substance_overdue(substance_due(s)),
+    )
+    record.touch()
 
 
 # --- genvurdering (rsl § 66) -----------------------------------------------------------------------------
@@ -302,6 +393,25 @@ def ankestyrelsen_received(record: CaseRecord, step: AnkestyrelsenReceived) -> N
     record.record("ankestyrelsen-received", step, Phase.AT_ANKESTYRELSEN, journal=s.journal_number)
 
 
+def ankestyrelsen_partshoering(record: CaseRecord, step: AnkestyrelsenPartshoering) -> None:
+    """N10: Ankestyrelsen hears the party itself (R40); the kommune notes it and the frist for comments."""
+    details = {"answer_by": step.answer_by.isoformat()} if step.answer_by else {}
+    record.record("ankestyrelsen-partshoering", step, record.state.phase, **details)
+
+
+def new_information(record: CaseRecord, step: NewInformation) -> None:
+    """New information from the citizen goes on to Ankestyrelsen (R40; FVL § 7 stk. 2), and the citizen is told."""
+    record.record("new-information", step, record.state.phase, forwarded="ankestyrelsen")
+    record.letter(LetterKind.NYE_OPLYSNINGER)
+
+
+def hastebehandling_requested(record: CaseRecord, step: HastebehandlingRequested) -> None:
+    """Ankestyrelsen decides on hastebehandling (R35); the kommune sends the request on and tells the citizen."""
+    record.state.haste_requested = True
+    record.record("hastebehandling-requested", step, record.state.phase, forwarded="ankestyrelsen")
+    record.letter(LetterKind.HASTEBEHANDLING)
+
+
 def ankestyrelsen_outcome(record: CaseRecord, step: AnkestyrelsenDecided) -> None:
     s = record.state
     s.outcome = CaseOutcome(step.outcome.value)
@@ -319,8 +429,12 @@ def ankestyrelsen_outcome(record: CaseRecord, step: AnkestyrelsenDecided) -> Non
         return
     s.final_decision_at = record.now()
     if step.outcome in (AnkestyrelsenOutcome.AENDRET, AnkestyrelsenOutcome.OPHAEVET):
-        record.letter(LetterKind.ANKESTYRELSEN_EFFEKTUERING, outcome=step.outcome)
-    record.record("ankestyrelsen-outcome", step, _phase_after_realitet(s), outcome=step.outcome.value)
+        # rsl § 72 stk. 7 (R41): a change to the detriment says from when it applies.
+        record.letter(LetterKind.ANKESTYRELSEN_EFFEKTUERING, outcome=step.outcome, detriment_from=step.detriment_from)
+    details = {"outcome": step.outcome.value}
+    if step.detriment_from is not None:
+        details["detriment_from"] = step.detriment_from.isoformat()
+    record.record("ankestyrelsen-outcome", step, _phase_after_realitet(s), **details)
 
 
 # --- after hjemvisning (docs/legal-reference.md §2.5) --------------------------------------------------------------------
@@ -379,6 +493,7 @@ def complaint_received(record: CaseRecord, step: ComplaintReceivedAgain, receive
     s.journal_number = None
     s.outcome = None
     s.overdue = False
+    s.haste_requested = False  # a request for hastebehandling was for the last round's appeal
     record.letter(LetterKind.KVITTERING)
 
 
@@ -417,6 +532,21 @@ def assign(record: CaseRecord, step: CaseAssigned) -> None:
         details.update(assignee=step.assignee or "", from_assignee=s.assignee or "")
     s.unit, s.assignee = step.unit.strip(), step.assignee
     record.record("assign", step, s.phase, **details)
+
+
+def representative_changed(record: CaseRecord, step: RepresentativeChanged) -> None:
+    """N15: a new partsrepræsentant, or the fuldmagt revoked; the letters go to the right recipient from
+    this one on (FVL § 8, R27, R40). The name stays in PostgreSQL under `name_seq`."""
+    s = record.state
+    s.representative_changed = True
+    s.current_representative = (
+        Representative(kind=step.kind, has_fuldmagt=step.has_fuldmagt) if step.kind is not None else None
+    )
+    s.representative_seq = step.name_seq if step.kind is not None else 0
+    s.standing_confirmed = True
+    details = {"representative": step.kind.value if step.kind else "revoked"}
+    record.record("representative-changed", step, s.phase, **details)
+    record.letter(LetterKind.REPRAESENTANT_AENDRET, representative_revoked=step.kind is None)
 
 
 def escalate(record: CaseRecord, step: EscalationRequested) -> None:

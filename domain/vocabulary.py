@@ -14,6 +14,7 @@ class Phase(StrEnum):
 
     RECEIVED = "received"  # klage modtaget (S2)
     AWAITING_STANDING = "awaiting_standing"  # mangler fuldmagt (S2b)
+    AWAITING_SUBSTANCE = "awaiting_substance"  # "klage følger": timely, the substance is awaited (§2.6, R11)
     AKTINDSIGT = "aktindsigt"  # genvurdering or klagefrist paused for aktindsigt (S1a)
     GENVURDERING = "genvurdering"  # the kommune re-assesses within 4 weeks (S3)
     FORWARDED = "forwarded"  # oversendt til Ankestyrelsen, no kvittering yet (S5)
@@ -35,6 +36,7 @@ class Phase(StrEnum):
 PHASE_DANISH: dict[Phase, str] = {
     Phase.RECEIVED: "Klage modtaget",
     Phase.AWAITING_STANDING: "Afventer fuldmagt",
+    Phase.AWAITING_SUBSTANCE: "Afventer uddybning af klagen",
     Phase.AKTINDSIGT: "Afventer aktindsigt",
     Phase.GENVURDERING: "Genvurdering",
     Phase.FORWARDED: "Oversendt til Ankestyrelsen",
@@ -72,6 +74,23 @@ class ComplaintKind(StrEnum):
 
     REALITET = "realitet"  # realitetsklage: the content of a decision
     FORMALITET = "formalitet"  # formalitetsklage: the handling of the case
+
+
+class MisdirectedVia(StrEnum):
+    """Where a complaint arrived before it reached the kommune (docs/legal-reference.md §2.7)."""
+
+    ANKESTYRELSEN = "ankestyrelsen"  # sent to Ankestyrelsen directly; it goes back for genvurdering (R3)
+    ANDEN_MYNDIGHED = "anden_myndighed"  # another kommune or authority, forwarded under FVL § 7 stk. 2 (R26, R62)
+
+
+class OutsideBorgerraadgiver(StrEnum):
+    """What the borgerrådgiver cannot take (docs/legal-reference.md §3; SEED 002, 003; R51)."""
+
+    SERVICENIVEAU = "serviceniveau"  # generelt serviceniveau and political decisions: the political channel (R1)
+    PERSONALESAG = "personalesag"  # personnel and employment matters
+    FOR_TILSYN = "for_tilsyn"  # already before Ankestyrelsens kommunale tilsyn
+    FOR_OMBUDSMAND = "for_ombudsmand"  # already before Folketingets Ombudsmand
+    FOR_DOMSTOL = "for_domstol"  # already before the courts
 
 
 class RepresentativeKind(StrEnum):
@@ -161,6 +180,10 @@ class LetterKind(StrEnum):
     KLAGEPUNKT_MODTAGET = "klagepunkt_modtaget"  # N4 for klagepunkter added to an open case (§7)
     FORMALITET_FORSINKET = "formalitet_forsinket"  # R70: the servicemål passed without an answer
     FORMALITET_SVAR = "formalitet_svar"  # N14: the answer, outcome per klagepunkt, the onward routes
+    KVITTERING_KLAGE_FOELGER = "kvittering_klage_foelger"  # N4 for "klage følger": timely, send the substance (R11)
+    NYE_OPLYSNINGER = "nye_oplysninger"  # the citizen's new information went on to Ankestyrelsen (R40)
+    HASTEBEHANDLING = "hastebehandling"  # the request for hastebehandling went on to Ankestyrelsen (R35)
+    REPRAESENTANT_AENDRET = "repraesentant_aendret"  # N15: who gets the letters from now on (FVL § 8)
 
 
 class WarningKind(StrEnum):
@@ -173,6 +196,8 @@ class WarningKind(StrEnum):
     GENTAGEN_HJEMVISNING = "gentagen_hjemvisning"  # remand_count >= 2 (docs/legal-reference.md §2.5, policy)
     SERVICEMAAL_SNART = "servicemaal_snart"  # a formalitetsklage's servicemål is near (R70, policy)
     SERVICEMAAL_OVERSKREDET = "servicemaal_overskredet"  # the servicemål passed: the citizen was told (R70)
+    FORKERT_MYNDIGHED = "forkert_myndighed"  # misdirected: timeliness to be reviewed (§2.7, R63, R64)
+    UDDYBNING_MANGLER = "uddybning_mangler"  # "klage følger": the waiting period passed without the substance
 
 
 class DeadlineName(StrEnum):
@@ -183,6 +208,7 @@ class DeadlineName(StrEnum):
     AKTINDSIGT = "aktindsigt"  # the answer to a request for aktindsigt (FVL § 16 stk. 2, OFL § 36)
     SERVICEMAAL = "servicemaal"  # the kommune's servicemål for answering a formalitetsklage (R70, policy)
     GENVURDERING_FORVENTET = "genvurdering_forventet"  # the date the N7 extension notice promised (R4)
+    UDDYBNING = "uddybning"  # the substance of a "klage følger" is asked for by this day (policy)
 
 
 class CaseOutcome(StrEnum):

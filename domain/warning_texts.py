@@ -63,3 +63,20 @@ def servicemaal_passed(due: date) -> str:
         f"Servicemålet for svaret på formalitetsklagen ({due.isoformat()}) er passeret; borgeren har fået "
         "besked. Svar inden for rimelig tid (god forvaltningsskik, R68)."
     )
+
+
+def misdirected(via: str, first_received: date) -> str:
+    where = "Ankestyrelsen" if via == "ankestyrelsen" else "en anden myndighed"
+    return (
+        f"Klagen blev først modtaget af {where} {first_received.isoformat()} og er sendt videre til kommunen "
+        "(FVL § 7 stk. 2). Om den første modtagelse holder klagen rettidig, er ikke afklaret (R63, R64; politik "
+        "MISDIRECTED_TIMELY_FROM_FIRST_RECEIPT): sagen skal gennemgås juridisk."
+    )
+
+
+def substance_overdue(due: date) -> str:
+    return (
+        f"Borgeren har meldt 'klage følger', men uddybningen er ikke kommet (bedt om senest {due.isoformat()}). "
+        "Kontakt borgeren; kommer den ikke, så registrér 'substance-received' og genvurdér på det, sagen "
+        "indeholder: en klage behøver ingen begrundelse (R3, R11)."
+    )

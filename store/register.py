@@ -7,7 +7,7 @@ again after a worker died between doing the work and reporting it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -43,6 +43,21 @@ class PartyRecord:
     representative_name: str | None
     complaint_text: str
     late_reason: str | None
+    # The representatives named after filing (representative-changed), by their number: letters carry
+    # the number, so each is addressed to the representative of its moment (N15).
+    representatives: dict[str, str] = field(default_factory=dict)
+
+    def representative(self, seq: int) -> str | None:
+        return self.representative_name if seq == 0 else self.representatives.get(str(seq))
+
+    @property
+    def latest_representative(self) -> str | None:
+        """The last representative named: the filing's, or the last change's."""
+        return self.representative(len(self.representatives))
+
+
+# The forwards row of a case sent to Ankestyrelsen without a genvurdering (a børne- og ungeudvalg decision, R3).
+NO_GENVURDERING = "ingen_genvurdering"
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,28 @@ class CaseRegister:
             return PartyRecord(**{k: row[k] for k in ("cpr", "name", "representative_name", "complaint_text", "late_reason")})
         plain = unseal(row["data_key"], row["sealed"], context=f"party:{case_id}")
         return PartyRecord(**json.loads(plain))
+
+    async def add_representative(self, case_id: str, name: str) -> int:
+        """Seal a new representative's name into the party's record; its number (1, 2, ...)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT p.sealed, k.data_key FROM parties p JOIN party_keys k USING (case_id) "
+                "WHERE p.case_id = $1 AND p.erased_at IS NULL FOR UPDATE OF p",
+                case_id,
+            )
+            if row is None or row["sealed"] is None:
+                raise PartyErased(f"case {case_id} has no sealed party record to add a representative to")
+            context = f"party:{case_id}"
+            party = json.loads(unseal(row["data_key"], row["sealed"], context=context))
+            representatives = party.setdefault("representatives", {})
+            seq = len(representatives) + 1
+            representatives[str(seq)] = name
+            await conn.execute(
+                "UPDATE parties SET sealed = $2 WHERE case_id = $1",
+                case_id,
+                seal(row["data_key"], json.dumps(party).encode(), context=context),
+            )
+        return seq
 
     async def erase_party(self, case_id: str, *, actor: str, reason: str) -> bool:
         """Crypto-shred the case's personal data: delete its data key (every sealed copy, backups included
@@ -501,7 +538,8 @@ class CaseRegister:
             entry.key,
             case_id,
             entry.round,
-            entry.genvurdering_result.value,
+            # A børne- og ungeudvalg decision is sent on without genvurdering (R3); the column predates it.
+            entry.genvurdering_result.value if entry.genvurdering_result is not None else NO_GENVURDERING,
             entry.late,
             entry.at,
         )

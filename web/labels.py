@@ -32,6 +32,27 @@ REPRESENTATIVES = [
     ("other", "Anden"),
 ]
 
+# Where a misdirected complaint first arrived (docs/legal-reference.md §2.7).
+MISDIRECTED = [
+    ("", "Nej – klagen kom direkte til kommunen"),
+    ("ankestyrelsen", "Ankestyrelsen (sendt direkte dertil)"),
+    ("anden_myndighed", "En anden myndighed (videresendt, FVL § 7, stk. 2)"),
+]
+
+def misdirected_danish(value: str) -> str:
+    return dict(MISDIRECTED).get(value, value)
+
+
+# What a complaint to the borgerrådgiver is about that the borgerrådgiver cannot take (§3): refused with the route.
+OUTSIDE_BORGERRAADGIVER = [
+    ("", "Intet af dette"),
+    ("serviceniveau", "Serviceniveau eller en politisk beslutning"),
+    ("personalesag", "En personalesag"),
+    ("for_tilsyn", "Sagen er hos Ankestyrelsens tilsyn"),
+    ("for_ombudsmand", "Sagen er hos Folketingets Ombudsmand"),
+    ("for_domstol", "Sagen er ved domstolene"),
+]
+
 # Who received the complaint (SEED 004's "klaget til"); Det Sociale Nævn is history only (R61).
 RECIPIENTS = [
     ("", "Ikke oplyst"),

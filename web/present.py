@@ -20,6 +20,7 @@ DEADLINE_DANISH = {
     "aktindsigt": "Svar på aktindsigt",
     "servicemaal": "Servicemål for svar på klagen over sagsbehandlingen",
     "genvurdering_forventet": "Genvurdering (forventet dato givet til borgeren)",
+    "uddybning": "Uddybning af klagen (klage følger)",
 }
 
 URGENCY_DANISH = {"overdue": "Fristen er overskredet", "soon": "Fristen er tæt på", "ok": ""}

@@ -60,6 +60,8 @@ CALENDAR_QUESTIONS: dict[str, tuple[Callable[..., Any], Callable[[CaseState, dat
     "aktindsigt-requested": (DeadlineActivities.aktindsigt_opened, transitions.moment),
     "aktindsigt-answered": (DeadlineActivities.aktindsigt_closed, transitions.aktindsigt_answered_question),
     "fuldmagt-received": (DeadlineActivities.standing_confirmed, transitions.moment),
+    # The genvurdering of a "klage følger" counts from the substance, as from a confirmed standing (policy).
+    "substance-received": (DeadlineActivities.standing_confirmed, transitions.moment),
     "new-decision": (DeadlineActivities.new_decision_deadlines, transitions.moment),
     "complaint-received": (DeadlineActivities.received_deadlines, transitions.complaint_received_question),
     "klagepunkt-added": (DeadlineActivities.servicemaal_started, transitions.moment),
@@ -86,6 +88,11 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
     "formal-escalated": transitions.formal_escalated,
     "genvurdering-extended": transitions.genvurdering_extended,
     "genoptagelse": transitions.genoptagelse,
+    "substance-received": transitions.substance_received,
+    "ankestyrelsen-partshoering": transitions.ankestyrelsen_partshoering,
+    "new-information": transitions.new_information,
+    "hastebehandling-requested": transitions.hastebehandling_requested,
+    "representative-changed": transitions.representative_changed,
 }
 
 # Added with the formal track (docs/legal-reference.md §2.9): a complaint with formal klagepunkter gets a
@@ -311,7 +318,7 @@ class ComplaintWorkflow:
             timeliness=s.timeliness,
             overdue=s.overdue,
             journal_number=s.journal_number,
-            representative=s.filing.representative,
+            representative=s.representative,
             received=s.filing.received,
             last_step_at=s.last_step_at,
             next_deadline_at=next_deadline[1] if next_deadline else None,
@@ -333,6 +340,11 @@ class ComplaintWorkflow:
             formal_stage=s.formal.stage if s.formal else None,
             formal_level=s.formal.level if s.formal else None,
             retsstilling=s.formal.retsstilling if s.formal else None,
+            misdirected=s.filing.misdirected,
+            placeholder=s.filing.placeholder,
+            boerne_og_ungeudvalg=s.filing.decided_by_boerne_og_ungeudvalg,
+            linked_cases=s.filing.linked_cases,
+            haste_requested=s.haste_requested,
         )
 
     def _deadlines(self) -> dict[DeadlineName, TimedDeadline]:
@@ -349,6 +361,7 @@ class ComplaintWorkflow:
             Phase.GENVURDERING: DeadlineName.GENVURDERING,
             Phase.AKTINDSIGT: DeadlineName.AKTINDSIGT,
             Phase.KLAGEFRIST: DeadlineName.KLAGEFRIST,
+            Phase.AWAITING_SUBSTANCE: DeadlineName.UDDYBNING,
         }.get(s.phase)
         if name == DeadlineName.GENVURDERING and DeadlineName.GENVURDERING_FORVENTET in s.deadlines:
             name = DeadlineName.GENVURDERING_FORVENTET  # the date the citizen was given (N7) is what is left

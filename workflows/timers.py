@@ -66,6 +66,12 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
             key = record.warning_key(WarningKind.ANKESTYRELSEN_LANG_VENTETID, wait.days)
             if not s.has_warning(key):
                 timers.append(Timer(forwarded_at + wait, key, partial(transitions.ankestyrelsen_long_wait, record, wait, key)))
+    elif s.phase == Phase.AWAITING_SUBSTANCE:
+        # Only a "klage følger" filed with this version is in this phase: no older history has the timer.
+        key = record.warning_key(WarningKind.UDDYBNING_MANGLER)
+        if not s.has_warning(key):
+            at = s.deadlines[DeadlineName.UDDYBNING].ends_at
+            timers.append(Timer(at, key, partial(transitions.substance_overdue, record)))
     elif s.phase == Phase.KLAGEFRIST:
         due = s.deadlines[DeadlineName.KLAGEFRIST].ends_at
         timers.append(Timer(due, "klagefrist", partial(transitions.klagefrist_expired, record)))

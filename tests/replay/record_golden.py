@@ -9,7 +9,11 @@ aktindsigt twice, the genvurdering warning and breach, forwarding, hjemvisning, 
 second round through continue-as-new, stadfæstelse, an escalation). v3 records two complaints that use
 the klagepunkter and the formal track: one with both realitet and formal points (a returning
 complainant's point, an extension notice (N7), the servicemål notice, the borgerrådgiver, a behaviour
-complaint raised at Ankestyrelsen, a second round, genoptagelse after closing), and a formalitetsklage alone taken on to the borgmester. Each runs on the
+complaint raised at Ankestyrelsen, a second round, genoptagelse after closing), and a formalitetsklage alone taken on to the borgmester. v4 records
+the paths of issue 8: a complaint first sent to Ankestyrelsen whose representative changes, with new
+information, partshøring and hastebehandling at Ankestyrelsen, a hjemvisning round and an ændring to the
+detriment; a børne- og ungeudvalg decision about two decisions, forwarded at intake; and a "klage følger"
+waiting for its substance. Each runs on the
 time-skipping server with a real PostgreSQL; each run of a workflow is written as
 `histories/<version>[-<lifecycle>]-run<N>.json`.
 """
@@ -29,7 +33,7 @@ from deploy.postgres import LocalPostgres
 from store.migrate import apply_migrations
 from store.register import CaseRegister
 from tests.conftest import _time_skipping_server, free_port
-from tests.workflow.harness import Harness
+from tests.workflow.harness import Case, Harness
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -119,14 +123,65 @@ async def _formal_lifecycle(harness: Harness) -> str:
     return case.id
 
 
+async def _paths_lifecycle(harness: Harness) -> str:
+    today = await harness.today()
+    case = await harness.file(
+        decision_received=today - timedelta(days=30), misdirected_via="ankestyrelsen",
+        first_received=today - timedelta(days=7), representative_name="Advokat Golden", representative_kind="professional",
+    )
+    await case.step("representative-changed", kind="relative", representative_name="Pårørende Golden", has_fuldmagt="true")
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("new-information")
+    await case.step("ankestyrelsen-received", journal_number="25-400500")
+    await case.step("ankestyrelsen-partshoering", answer_by=(today + timedelta(days=30)).isoformat())
+    await case.step("hastebehandling-requested")
+    await case.step("ankestyrelsen-outcome", outcome="hjemvist")
+    await case.step("new-decision", result="afslag")
+    await harness.advance(3)
+    await case.step("complaint-received")  # round 2: continue-as-new, through the finish-steps patch
+    await case.step("representative-changed")  # the fuldmagt revoked: the party gets the letters
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-400501")
+    await case.step("ankestyrelsen-outcome", outcome="aendret", detriment_from=(today + timedelta(days=60)).isoformat())
+    await case.settled()
+    return case.id
+
+
+async def _udvalg_lifecycle(harness: Harness) -> str:
+    today = await harness.today()
+    receipt = await harness.file_raw(
+        await harness.filing(
+            decided_by_boerne_og_ungeudvalg=True,
+            other_decisions=[{"decision_ref": "UDVALG-2", "decision_received": (today - timedelta(days=5)).isoformat()}],
+        )
+    )
+    harness.case_ids.update(receipt.linked_cases)
+    case = Case(harness, receipt)
+    await case.settled()
+    await case.step("ankestyrelsen-received", journal_number="25-600700")
+    await case.step("ankestyrelsen-outcome", outcome="stadfaestet")
+    await case.settled()
+    return case.id
+
+
+async def _placeholder_lifecycle(harness: Harness) -> str:
+    case = await harness.file(placeholder=True, klaget_til="borgerraadgiver")
+    await harness.advance(15)  # the waiting period passes: the caseworker is told to follow up
+    await case.step("substance-received")
+    await case.step("genvurdering", result="fuldt_medhold")
+    await case.settled()
+    return case.id
+
+
 Lifecycle = Callable[[Harness], Awaitable[str]]
 # The lifecycles each version records, by the name its files carry ("" for the first).
 LIFECYCLES: dict[str, list[tuple[str, Lifecycle]]] = {
     "v1": [("", _full_lifecycle)],
     "v2": [("", _full_lifecycle)],
     "v3": [("mixed", _mixed_lifecycle), ("formal", _formal_lifecycle)],
+    "v4": [("paths", _paths_lifecycle), ("udvalg", _udvalg_lifecycle), ("placeholder", _placeholder_lifecycle)],
 }
-LATEST = "v3"
+LATEST = "v4"
 
 
 async def _runs(harness: Harness, case_id: str) -> list[WorkflowHistory]:

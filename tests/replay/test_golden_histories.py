@@ -13,7 +13,7 @@ from temporalio.worker import Replayer
 
 from tests.conftest import DATA_CONVERTER
 from workers.worker import workflow_runner
-from workflows.complaint import PATCH_FORMAL_TRACK, ComplaintWorkflow
+from workflows.complaint import PATCH_FINISH_STEPS_BEFORE_NEW_ROUND, PATCH_FORMAL_TRACK, ComplaintWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -47,11 +47,27 @@ def test_the_formal_track_and_klagepunkter_are_in_a_golden_history() -> None:
     for update in ("klagepunkt_added", "klagepunkt_decided", "formal_answered", "formal_escalated", "genvurdering_extended",
                    "genoptagelse"):
         assert any(f'"name": "{update}"' in text for text in texts), update
-    patches = {
+    assert PATCH_FORMAL_TRACK in _patches(HISTORIES)
+
+
+def _patches(histories: list[Path]) -> set[str]:
+    return {
         json.loads(base64.b64decode(payload["data"]))["id"]
-        for history in HISTORIES
+        for history in histories
         for event in json.loads(history.read_text(encoding="utf-8"))["events"]
         if event["eventType"] == "EVENT_TYPE_MARKER_RECORDED"
         for payload in event["markerRecordedEventAttributes"]["details"]["patch-data"]["payloads"]
     }
-    assert PATCH_FORMAL_TRACK in patches
+
+
+def test_the_paths_of_issue_8_are_in_a_golden_history() -> None:
+    """v4 records the new steps (a misdirected complaint, a new representative and a revoked fuldmagt, the
+    steps at Ankestyrelsen, a detriment date, a børne- og ungeudvalg decision, "klage følger") and a
+    hjemvisning round, so the finish-steps patch is recorded beside them."""
+    v4 = [path for path in HISTORIES if path.stem.startswith("v4-")]
+    assert {path.stem.split("-")[1] for path in v4} == {"paths", "udvalg", "placeholder"}
+    texts = [path.read_text(encoding="utf-8") for path in v4]
+    for update in ("representative_changed", "new_information", "ankestyrelsen_partshoering", "hastebehandling_requested",
+                   "substance_received", "ankestyrelsen_outcome"):
+        assert any(f'"name": "{update}"' in text for text in texts), update
+    assert PATCH_FINISH_STEPS_BEFORE_NEW_ROUND in _patches(v4)

@@ -288,3 +288,25 @@ def test_forecast_bad_input_is_refused_before_connecting(
     monkeypatch.setattr(cli, "_with_register", no_register)
     line = assert_one_line_error(run(["forecast", *argv]), capsys)
     assert names in line
+
+
+def test_file_takes_the_paths_of_a_misdirected_placeholder_complaint_about_two_decisions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = _filed(monkeypatch)
+    code = run([*FILE_ARGS, "--kind", "realitet", "--decision-received", "2025-05-01", "--misdirected-via",
+                "ankestyrelsen", "--first-received", "2025-05-08", "--placeholder", "--other-decision",
+                "SAG-2:2025-04-28"])
+    assert code == 0
+    request = seen[0]
+    assert (request.misdirected_via, request.first_received.isoformat(), request.placeholder) == (
+        "ankestyrelsen", "2025-05-08", True,
+    )  # fmt: skip
+    assert [(d.decision_ref, d.decision_received.isoformat()) for d in request.other_decisions] == [("SAG-2", "2025-04-28")]
+
+
+def test_an_other_decision_without_its_date_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_error(
+        run([*FILE_ARGS, "--kind", "realitet", "--decision-received", "2025-05-01", "--other-decision", "SAG-2"]), capsys
+    )
+    assert "REF:YYYY-MM-DD" in line

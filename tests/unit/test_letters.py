@@ -109,6 +109,10 @@ FACTS_FOR |= {
     LetterKind.KLAGEPUNKT_MODTAGET: FORMAL.model_copy(update={"points": [WAITING]}),
     LetterKind.FORMALITET_FORSINKET: FORMAL,
     LetterKind.FORMALITET_SVAR: FORMAL.model_copy(update={"points": ANSWERED, "reason": "Sagen lå stille i 3 måneder."}),
+    LetterKind.KVITTERING_KLAGE_FOELGER: BASE.model_copy(update={"substance_due": date(2024, 3, 19)}),
+    LetterKind.NYE_OPLYSNINGER: BASE.model_copy(update={"journal_number": "25-123456"}),
+    LetterKind.HASTEBEHANDLING: BASE.model_copy(update={"journal_number": "25-123456"}),
+    LetterKind.REPRAESENTANT_AENDRET: BASE,
 }
 
 

@@ -77,6 +77,8 @@ def test_allowed_steps_are_exactly_those_the_rules_let_through() -> None:
     assert offered == {"aktindsigt-requested", "genvurdering", "withdraw", "assign", "escalate", "klagepunkt-added"}
     assert {spec.name for spec in steps.allowed_steps(a_case(Phase.FORWARDED), NOW)} == {
         "ankestyrelsen-received",
+        "new-information",
+        "hastebehandling-requested",
         "withdraw",
         "assign",
         "escalate",

@@ -220,3 +220,24 @@ async def test_filing_registers_klagepunkter_klaget_til_and_the_law_for_the_stat
     )  # fmt: skip
     assert step.status_code == 200, step.text
     assert "servicemaal" in step.json()["deadlines"]
+
+
+async def test_a_complaint_about_two_decisions_files_two_linked_cases_over_the_api(
+    api: httpx.AsyncClient, harness: Harness, clock: MovableClock
+) -> None:
+    sb = await login(api, "sb-ydelse")
+    today = clock.now.date()
+    body = {
+        **filing_body(harness, today),
+        "misdirected_via": "anden_myndighed",
+        "first_received": today.isoformat(),
+        "other_decisions": [{"decision_ref": "API-ANDEN", "decision_received": today.isoformat()}],
+    }
+    response = await api.post("/api/v1/cases", json=body, headers={**sb, "Idempotency-Key": "filing-linked"})
+    assert response.status_code == 201, response.text
+    receipt = FilingReceipt.model_validate(response.json())
+    harness.case_ids.update([receipt.case_id, *receipt.linked_cases])
+    [other_id] = receipt.linked_cases
+    first = await Case(harness, receipt).settled()
+    assert first.linked_cases == [other_id] and first.misdirected is not None
+    assert (await harness.settle(other_id)).linked_cases == [receipt.case_id]

@@ -73,7 +73,9 @@ class Case:
     async def step(self, name: str, *, update_id: str | None = None, **fields: Any) -> StepResult:
         fields.setdefault("actor", "sb01")
         fields.setdefault("reason", f"Test: {name}")
-        return await operations.take_step(self.harness.client, self.id, name, fields, update_id=update_id)
+        return await operations.take_step(
+            self.harness.client, self.id, name, fields, update_id=update_id, register=self.harness.register
+        )
 
     async def view(self) -> CaseView:
         await self.harness.quiet(self.id)

@@ -19,9 +19,11 @@ from tests.workflow.harness import Harness
 CPR = "240377-1357"
 NAME = "Gertrud Særligtnavn"
 REPRESENTATIVE = "Bjarke Repræsentantsen"
+NEW_REPRESENTATIVE = "Vibeke Nyrepræsentant"  # named by representative-changed: sealed like the first
 TEXT = "Jeg klager over afslaget, min diagnose er hemmelig"
 REASON = "Begrundelse med følsomme detaljer om helbred"  # a caseworker's free text: encrypted payloads
-SECRETS = [CPR, CPR.replace("-", ""), "2403771357", NAME, "Særligtnavn", REPRESENTATIVE, "Repræsentantsen", TEXT]
+SECRETS = [CPR, CPR.replace("-", ""), "2403771357", NAME, "Særligtnavn", REPRESENTATIVE, "Repræsentantsen", TEXT,
+           NEW_REPRESENTATIVE, "Nyrepræsentant"]
 
 
 def _assert_clean(where: str, text: str, *, ciphertext: bool = False) -> None:
@@ -47,6 +49,7 @@ async def test_no_personal_data_outside_the_parties_table(
         await case.step("fuldmagt-received")
         await case.step("aktindsigt-requested")
         await case.step("aktindsigt-answered")
+        await case.step("representative-changed", kind="professional", representative_name=NEW_REPRESENTATIVE)
         await case.step("genvurdering", result="fastholdt", reason=REASON)
         await case.step("ankestyrelsen-received", journal_number="25-31337")
         await case.step("ankestyrelsen-outcome", outcome="hjemvist")
@@ -93,6 +96,7 @@ async def test_no_personal_data_outside_the_parties_table(
     # The personal data is where it belongs, so the scan above looked for something real.
     party = await harness.register.party(case.id)
     assert party is not None and (party.cpr, party.name) == ("2403771357", NAME)
+    assert party.representatives == {"1": NEW_REPRESENTATIVE}
 
 
 _STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({})))

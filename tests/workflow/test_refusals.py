@@ -269,3 +269,67 @@ async def test_reopening_without_a_ground_is_refused(harness: Harness) -> None:
     await case.step("genvurdering", result="fuldt_medhold")
     message = await _refused(case, "genoptagelse", result="genoptaget")
     assert "R55" in message
+
+
+# --- the paths of issue 8 (docs/legal-reference.md §2.6, §2.7, §3) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "fields", "says"),
+    [
+        ("substance-received", {}, "awaiting_substance"),
+        ("ankestyrelsen-partshoering", {}, "still with the kommune"),
+        ("new-information", {}, "still with the kommune"),
+        ("hastebehandling-requested", {}, "still with the kommune"),
+        ("representative-changed", {}, "no partsrepræsentant"),
+        ("representative-changed", {"kind": "relative", "representative_name": "Ny Nabo"}, "fuldmagt"),
+    ],
+)
+async def test_a_new_step_in_the_wrong_phase_is_refused_and_changes_nothing(
+    harness: Harness, step: str, fields: dict[str, Any], says: str
+) -> None:
+    case = await harness.file()
+    assert says in await _refused(case, step, **fields)
+
+
+async def test_hastebehandling_requested_twice_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("hastebehandling-requested")
+    assert "already requested" in await _refused(case, "hastebehandling-requested")
+
+
+async def test_a_detriment_date_on_a_stadfaestelse_is_refused(harness: Harness) -> None:
+    case = await harness.file()
+    await case.step("genvurdering", result="fastholdt")
+    await case.step("ankestyrelsen-received", journal_number="25-777777")
+    message = await _refused(case, "ankestyrelsen-outcome", outcome="stadfaestet", detriment_from="2099-01-01")
+    assert "rsl § 72 stk. 7" in message
+
+
+@pytest.mark.parametrize(
+    ("outside", "route"),
+    [("serviceniveau", "borgmester"), ("personalesag", "direktør"), ("for_tilsyn", "tilsynet"),
+     ("for_ombudsmand", "ombudsmand"), ("for_domstol", "courts")],
+)
+async def test_what_the_borgerraadgiver_cannot_take_is_refused_with_its_route_and_nothing_stored(
+    harness: Harness, outside: str, route: str
+) -> None:
+    raw = await harness.filing(
+        kind="formalitet", decision_received=None, klaget_til="borgerraadgiver", outside_borgerraadgiver=outside,
+        klagepunkter=[{"track": "formalitet", "category": "optraeden"}],
+    )
+    with pytest.raises(CaseworkError, match=route):
+        await harness.file_raw(raw)
+    assert (await operations.list_cases(harness.register, kommune=None)).rows == []
+
+
+async def test_a_matter_more_than_a_year_old_is_refused_by_the_borgerraadgiver(harness: Harness) -> None:
+    today = await harness.today()
+    raw = await harness.filing(
+        kind="formalitet", decision_received=today - timedelta(days=400), klaget_til="borgerraadgiver",
+        klagepunkter=[{"track": "formalitet", "category": "sagsbehandlingstid"}],
+    )
+    with pytest.raises(CaseworkError, match="1 year old"):
+        await harness.file_raw(raw)
+    assert (await operations.list_cases(harness.register, kommune=None)).rows == []

@@ -14,6 +14,7 @@ from domain.models import StepResult
 from web.access import record_case_access
 from web.api.casework import CaseId, IdempotencyKey, case_in_scope, temporal, update_id
 from web.auth import CurrentUser, User
+from web.deps import get_register
 from web.problems import Problem, forbidden, problem_responses
 
 router = APIRouter(prefix="/cases", tags=["steps"])
@@ -101,7 +102,12 @@ async def take_step(
     fields = {**body, "actor": user.username}
     async with temporal(request) as client:
         result = await operations.take_step(
-            client, case_id, step, fields, update_id=update_id(user, idempotency_key, f"{case_id}:{step}")
+            client,
+            case_id,
+            step,
+            fields,
+            update_id=update_id(user, idempotency_key, f"{case_id}:{step}"),
+            register=get_register(request),
         )
     await record_case_access(request, user, case_id, f"skridt {step}")
     return result

@@ -82,7 +82,8 @@ async def _render_case(
             "letters": details["letters"],
             # The complaint's text is what the caseworker decides on; the CPR number is never shown.
             "complaint_text": party.complaint_text if party else None,
-            "representative_name": party.representative_name if party else None,
+            # Whoever acts for the party now; none once the fuldmagt is revoked (representative-changed).
+            "representative_name": party.latest_representative if party and view.representative else None,
             "escalations": view.escalations,
             "warnings": view.warnings,
             "forms": forms,
@@ -113,7 +114,9 @@ async def take_step(case_id: str, step_name: str, request: Request, user: Curren
         if value or field.required:
             fields[field.name] = value
     try:
-        await operations.take_step(await get_temporal_client(request), case_id, step_name, fields)
+        await operations.take_step(
+            await get_temporal_client(request), case_id, step_name, fields, register=get_register(request)
+        )
     except CaseNotFound:
         raise not_found() from None
     except Refused as refused:

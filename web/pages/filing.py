@@ -25,7 +25,11 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role(*
 
 TEXT_FIELDS = ("channel", "representative_kind", "representative_name", "decision_ref", "decision_received",
                "decision_sent", "decision_delivery", "received", "area", "kind", "text", "cpr", "name", "late_reason",
-               "klaget_til", "unit_complained_about", "law", "paragraph")
+               "klaget_til", "unit_complained_about", "law", "paragraph", "misdirected_via", "first_received",
+               "outside_borgerraadgiver")
+# Checkboxes of the form and the filing's flag each sets.
+FLAGS = {"klagevejledning": "klagevejledning_given", "representative_fuldmagt": "representative_fuldmagt",
+         "placeholder": "placeholder", "boerne_og_ungeudvalg": "decided_by_boerne_og_ungeudvalg"}
 
 
 def _page(request: Request, values: dict[str, str], *, categories: list[str] | None = None, error: str | None = None,
@@ -38,6 +42,7 @@ def _page(request: Request, values: dict[str, str], *, categories: list[str] | N
             "report_danish": fristcheck.REPORT_DANISH, "deliveries": labels.DELIVERIES, "channels": labels.CHANNELS,
             "kinds": labels.KINDS, "representatives": labels.REPRESENTATIVES, "recipients": labels.RECIPIENTS,
             "laws": labels.LAWS, "formal_categories": labels.FORMAL_CATEGORIES, "checked": set(categories or []),
+            "misdirected": labels.MISDIRECTED, "outside_borgerraadgiver": labels.OUTSIDE_BORGERRAADGIVER,
         },
         status_code=status_code,
     )
@@ -57,13 +62,20 @@ def filing_fields(
 ) -> dict[str, Any]:
     """The form as `operations.parse_filing` takes it: empty fields left out, checkboxes as booleans. The
     checked formal categories become the formal klagepunkter, beside the complaint about the decision when
-    it is a realitetsklage (docs/legal-reference.md §2.1)."""
+    it is a realitetsklage (docs/legal-reference.md §2.1); each line of further decisions becomes a linked
+    case of its own (§7)."""
     raw: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values.get(name, "").strip()}
     if categories:
         decision = [{"track": "realitet"}] if values.get("kind") == "realitet" else []
         raw["klagepunkter"] = decision + [{"track": "formalitet", "category": c} for c in dict.fromkeys(categories)]
-    raw["klagevejledning_given"] = values.get("klagevejledning") == "on"
-    raw["representative_fuldmagt"] = values.get("representative_fuldmagt") == "on"
+    for box, flag in FLAGS.items():
+        raw[flag] = values.get(box) == "on"
+    others = [line.split() for line in values.get("other_decisions", "").splitlines() if line.strip()]
+    if others:
+        # One line per further decision: its reference and the day the citizen got it (parse_filing judges it).
+        raw["other_decisions"] = [
+            {"decision_ref": parts[0], **({"decision_received": parts[1]} if len(parts) > 1 else {})} for parts in others
+        ]
     raw["actor"] = user.username
     raw["unit"] = unit
     if assignee is not None:
