@@ -97,7 +97,7 @@ def _step(name: str, **fields: Any) -> tuple[str, dict[str, Any]]:
     return name, fields
 
 
-def _lifecycles(i: int) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str, int, str | None, Counter[str], int]]:
+def _lifecycles(i: int, today: date) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str, int, str | None, Counter[str], int]]:
     """name -> (steps, final phase, final round, outcome, letters per kind, automatic escalations).
 
     Letters as workflows/complaint.py queues them: filing -> kvittering (or fuldmagt_anmodning without
@@ -108,7 +108,11 @@ def _lifecycles(i: int) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str
     complaint-received -> kvittering (round + 1); aendret/ophaevet -> ankestyrelsen_effektuering;
     withdraw -> tilbagetraekning. The formal track (docs/legal-reference.md §2.9): a formal filing ->
     kvittering_formalitet; formal-answer -> formalitet_svar; formal-escalated -> kvittering_formalitet from
-    the new level, and its escalation in the log.
+    the new level, and its escalation in the log. The paths of docs/legal-reference.md §2.6-2.7 and §3: a
+    børne- og ungeudvalg decision -> oversendelse at once (no genvurdering); klage følger ->
+    kvittering_klage_foelger, then kvittering when the substance arrives; new-information ->
+    nye_oplysninger; hastebehandling-requested -> hastebehandling; representative-changed ->
+    repraesentant_aendret (to the new representative, whose name is sealed in PostgreSQL).
     """
     j1, j2 = f"26-{i:06d}", f"26-{i:06d}-2"
     return {
@@ -204,6 +208,39 @@ def _lifecycles(i: int) -> dict[str, tuple[list[tuple[str, dict[str, Any]]], str
             Counter(kvittering_formalitet=2, formalitet_svar=2),
             1,  # the escalation to the borgerrådgiver is logged
         ),
+        "udvalg-haste": (
+            [
+                _step("new-information"),
+                _step("ankestyrelsen-received", journal_number=j1),
+                _step("ankestyrelsen-partshoering", answer_by=(today + timedelta(days=14)).isoformat()),
+                _step("hastebehandling-requested"),
+                _step("ankestyrelsen-outcome", outcome="stadfaestet"),
+            ],
+            "closed", 1, "stadfaestet",
+            Counter(oversendelse=1, nye_oplysninger=1, hastebehandling=1), 0,
+        ),
+        "placeholder-medhold": (
+            [_step("substance-received"), _step("genvurdering", result="fuldt_medhold")],
+            "closed", 1, "fuldt_medhold",
+            Counter(kvittering_klage_foelger=1, kvittering=1, ny_afgoerelse_medhold=1), 0,
+        ),
+        "misdirected-detriment": (
+            [
+                _step("genvurdering", result="fastholdt"),
+                _step("ankestyrelsen-received", journal_number=j1),
+                _step("ankestyrelsen-outcome", outcome="aendret", detriment_from=(today + timedelta(days=30)).isoformat()),
+            ],
+            "closed", 1, "aendret",
+            Counter(kvittering=1, ikke_fuldt_medhold=1, oversendelse=1, ankestyrelsen_effektuering=1), 0,
+        ),
+        "representative-changed": (
+            [
+                _step("representative-changed", kind="professional", representative_name=f"Advokat {i}"),
+                _step("genvurdering", result="fuldt_medhold"),
+            ],
+            "closed", 1, "fuldt_medhold",
+            Counter(kvittering=1, repraesentant_aendret=1, ny_afgoerelse_medhold=1), 0,
+        ),
         "mixed-stadfaestet": (
             [
                 _step("klagepunkt-decided", point=2, outcome="kritik"),
@@ -235,6 +272,9 @@ FILINGS: dict[str, dict[str, Any]] = {
         klagepunkter=[{"track": "realitet"}, {"track": "formalitet", "category": "optraeden"}],
         klaget_til="myndighedscenter",
     ),
+    "udvalg-haste": dict(decided_by_boerne_og_ungeudvalg=True),
+    "placeholder-medhold": dict(placeholder=True),
+    "representative-changed": dict(representative_name="Advokat før", representative_kind="professional"),
 }
 
 
@@ -248,6 +288,10 @@ LIFECYCLE_WEIGHTS = {
     "formal-answered": 2,
     "formal-borgerraadgiver": 1,
     "mixed-stadfaestet": 1,
+    "udvalg-haste": 1,
+    "placeholder-medhold": 1,
+    "misdirected-detriment": 1,
+    "representative-changed": 1,
 }
 
 
@@ -258,7 +302,7 @@ def make_scripts(n: int, seed: int, run_token: str, today: date) -> list[Script]
     scripts = []
     for i in range(n):
         lifecycle = rng.choices(names, weights)[0]
-        steps, phase, rnd, outcome, letters, escalations = _lifecycles(i)[lifecycle]
+        steps, phase, rnd, outcome, letters, escalations = _lifecycles(i, today)[lifecycle]
         steps = list(steps)
         if lifecycle == "fuldmagt-medhold":
             representative = dict(representative_name=f"Pårørende {i}", representative_kind="relative")
@@ -287,6 +331,9 @@ def make_scripts(n: int, seed: int, run_token: str, today: date) -> list[Script]
             **representative,
         )
         filing.update(FILINGS.get(lifecycle, {}))
+        if lifecycle == "misdirected-detriment":  # first sent to Ankestyrelsen, which forwarded it (FVL § 7 stk. 2)
+            waited = (today - filing["decision_received"]).days
+            filing.update(misdirected_via="ankestyrelsen", first_received=today - timedelta(days=rng.randint(0, waited)))
         scripts.append(Script(i, lifecycle, filing, steps, phase, rnd, outcome, Counter(letters), escalations))
     return scripts
 
@@ -533,7 +580,7 @@ async def drive_one(
                 await with_retries(
                     stats,
                     f"{receipt.case_id} step {n} {name}",
-                    lambda: operations.take_step(client, receipt.case_id, name, fields, update_id=update_id),
+                    lambda: operations.take_step(client, receipt.case_id, name, fields, update_id=update_id, register=register),
                 )
             except StepRefusedAfterRetry as refused:
                 # Was the step applied by the attempt whose answer was lost? Then the update id did not

@@ -484,7 +484,7 @@ async def take_step(
     """
     check_case_id(case_id)
     if step_name == "representative-changed":
-        fields = await _seal_representative_name(register, case_id, fields)
+        fields = await _seal_representative_name(register, case_id, fields, key=update_id)
     step = parse_step(step_name, fields)
     handle = client.get_workflow_handle(case_id)
     try:
@@ -498,11 +498,12 @@ async def take_step(
 
 
 async def _seal_representative_name(
-    register: CaseRegister | None, case_id: str, fields: dict[str, Any]
+    register: CaseRegister | None, case_id: str, fields: dict[str, Any], *, key: str | None
 ) -> dict[str, Any]:
     """The new representative's name goes into the party's sealed record, never into Temporal: the step
-    carries the number it was stored under. A refused step leaves an unused name behind, which no letter
-    names (the letters name the number the case holds)."""
+    carries the number it was stored under. The same step sent again (the same update id) finds its number
+    stored. A refused step leaves an unused name behind, which no letter names (the letters name the
+    number the case holds)."""
     fields = dict(fields)
     name = str(fields.pop("representative_name", "") or "").strip()
     if not fields.get("kind"):
@@ -513,7 +514,7 @@ async def _seal_representative_name(
         raise InvalidInput("name: give the new partsrepræsentant's name (--name).")
     if register is None:
         raise InvalidInput("representative-changed needs the case register to store the name.")
-    fields["name_seq"] = await register.add_representative(case_id, name)
+    fields["name_seq"] = await register.add_representative(case_id, name, key=key)
     return fields
 
 

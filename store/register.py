@@ -46,6 +46,9 @@ class PartyRecord:
     # The representatives named after filing (representative-changed), by their number: letters carry
     # the number, so each is addressed to the representative of its moment (N15).
     representatives: dict[str, str] = field(default_factory=dict)
+    # The step (its update id) each name was stored for: a step sent again after a lost answer finds its
+    # name stored already instead of storing it under a second number.
+    representative_keys: dict[str, int] = field(default_factory=dict)
 
     def representative(self, seq: int) -> str | None:
         return self.representative_name if seq == 0 else self.representatives.get(str(seq))
@@ -159,8 +162,9 @@ class CaseRegister:
         plain = unseal(row["data_key"], row["sealed"], context=f"party:{case_id}")
         return PartyRecord(**json.loads(plain))
 
-    async def add_representative(self, case_id: str, name: str) -> int:
-        """Seal a new representative's name into the party's record; its number (1, 2, ...)."""
+    async def add_representative(self, case_id: str, name: str, *, key: str | None = None) -> int:
+        """Seal a new representative's name into the party's record; its number (1, 2, ...). With the step's
+        `key` (its update id) a second call for the same step returns the first call's number."""
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "SELECT p.sealed, k.data_key FROM parties p JOIN party_keys k USING (case_id) "
@@ -172,8 +176,13 @@ class CaseRegister:
             context = f"party:{case_id}"
             party = json.loads(unseal(row["data_key"], row["sealed"], context=context))
             representatives = party.setdefault("representatives", {})
+            keys = party.setdefault("representative_keys", {})
+            if key is not None and key in keys:
+                return keys[key]
             seq = len(representatives) + 1
             representatives[str(seq)] = name
+            if key is not None:
+                keys[key] = seq
             await conn.execute(
                 "UPDATE parties SET sealed = $2 WHERE case_id = $1",
                 case_id,

@@ -138,6 +138,17 @@ async def test_letters_follow_a_new_representative_and_return_to_the_party_when_
     assert "Advokat" not in repr(view.history)
 
 
+async def test_a_representative_change_sent_again_after_a_lost_answer_stores_the_name_once(harness: Harness) -> None:
+    case = await harness.file(representative_name="Advokat Første", representative_kind="professional")
+    for _ in range(2):  # the caller did not hear the first answer and sends the same step again
+        await case.step("representative-changed", update_id="rep-change-1", kind="professional",
+                        representative_name="Advokat Anden", reason="Ny advokat")  # fmt: skip
+    await case.settled()
+    party = await harness.register.party(case.id)
+    assert party is not None and party.representatives == {"1": "Advokat Anden"}
+    assert (await case.letter_kinds()).count("repraesentant_aendret") == 1
+
+
 async def test_a_complaint_about_several_decisions_files_one_linked_case_per_decision(harness: Harness) -> None:
     today = await harness.today()
     raw = await harness.filing(
