@@ -16,6 +16,7 @@ import shlex
 import signal
 import sys
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from cli import render
@@ -186,6 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--kommune", help="kommunekode (default: KLAGESAG_KOMMUNE, this installation's kommune)")
     stats.add_argument("--unit", help="only complaints owned by this unit (its code)")
     stats.add_argument("--csv", action="store_true", help="one figure per line as CSV, with its definition")
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run a calibrated period of complaints through the real workflow on servers of its own (never the "
+        "kommune's) and print the statistics report",
+    )
+    simulate.add_argument("--months", type=int, default=12, help="how many months to simulate (1-36, default 12)")
+    simulate.add_argument("--seed", type=int, default=4, help="the random seed (default 4, SEED 004's year)")
+    simulate.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                          help="change a parameter (repeatable); --parameters lists them with defaults and sources")
+    simulate.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
+                          help="run the period twice with the same seed, the second time with this change, and "
+                          "print the difference (repeatable)")
+    simulate.add_argument("--chart", type=Path, metavar="FILE",
+                          help="write an SVG of open and overdue cases per week to FILE")
+    simulate.add_argument("--start", type=_iso_date, help="first day (default: next Monday)")
+    simulate.add_argument("--parameters", action="store_true", help="list the parameters and exit")
+    simulate.add_argument("--concurrency", type=int, default=32, help="steps sent at once (default 32)")
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", type=_iso_date, help="the day the decision was received (for the klagefrist)")
@@ -426,6 +445,55 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> None:
         _print(report, args.json, render.statistics(report))
 
 
+async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
+    import logging
+
+    from simulation import compare
+    from simulation.chart import weekly_chart
+    from simulation.driver import simulate
+    from simulation.parameters import Parameters
+
+    if args.parameters:
+        rows = Parameters.describe()
+        _print(rows, args.json, "\n".join(f"{r['name']} = {r['default']}\n    {r['description']}" for r in rows))
+        return
+    if not 1 <= args.months <= 36:
+        raise InvalidInput(f"--months {args.months}: simulate between 1 and 36 months")
+    if args.concurrency < 1:
+        raise InvalidInput("--concurrency must be 1 or more")
+    base = Parameters().with_settings(args.settings)  # refused before any server starts
+    changed = base.with_settings(args.compare) if args.compare else None
+    if args.chart is not None and not args.chart.parent.is_dir():
+        raise InvalidInput(f"--chart {args.chart}: the folder {args.chart.parent} does not exist")
+    from workers.logging import configure_logging
+
+    configure_logging(logging.WARNING, json=settings.log_json)  # thousands of letters: only what goes wrong
+
+    def progress(message: str) -> None:
+        if not args.json:
+            print(f"[simulate] {message}", file=sys.stderr, flush=True)
+
+    async def one(parameters: Parameters):
+        return await simulate(
+            parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
+            progress=progress,
+        )  # fmt: skip
+
+    result = await one(base)
+    if args.chart is not None:
+        args.chart.write_text(
+            weekly_chart(result.weeks, title=f"Simuleret år, seed {args.seed}: åbne og overskredne sager pr. uge"),
+            encoding="utf-8",
+        )
+    if changed is None:
+        _print(result.as_dict(), args.json, render.simulation(result.as_dict()))
+        return
+    other = await one(changed)
+    rows = compare.difference(result.report, other.report)
+    data = {"compare": args.compare, "difference": rows, "base": result.as_dict(), "changed": other.as_dict()}
+    _print(data, args.json, compare.render_difference(rows, setting=args.compare))
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     from store.migrate import apply_migrations
 
@@ -563,6 +631,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_erase(args, settings)
     elif args.command == "stats":
         await cmd_stats(args, settings)
+    elif args.command == "simulate":
+        await cmd_simulate(args, settings)
     elif args.command == "rebuild-read-model":
         await cmd_rebuild(args, settings)
     elif args.command == "migrate":

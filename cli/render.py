@@ -147,3 +147,18 @@ def statistics(r: dict[str, Any]) -> str:
         if key in r["notes"]:
             lines.append(f"Bemærk ({key}): {r['notes'][key]}")
     return "\n".join(lines)
+
+
+def simulation(data: dict[str, Any]) -> str:
+    """A simulated period: what the simulation did, then the statistics report of `klagesag stats`."""
+    sim, did = data["simulation"], data["simulation"]["did"]
+    lines = [
+        f"Simulering {sim['from']} til og med {sim['to']}, seed {sim['seed']} ({sim['seconds']} s)",
+        f"  Indgivet: {did['filed'].get('realitet', 0)} realitetsklager, {did['filed'].get('formalitet', 0)} "
+        f"formalitetsklager; trin taget: {sum(did['steps'].values())}; nye runder: {did['new_rounds']}",
+    ]
+    if did["refused"]:
+        lines.append(f"  Afviste trin: {did['refused']} (fx {did['refusals'][0]})")
+    lines.append("")
+    lines.append(statistics(data["report"]))
+    return "\n".join(lines)

@@ -276,7 +276,7 @@ class Driver:
             jobs.append(self._act(day, "genvurdering", self.cases[number]))
         touched = await asyncio.gather(*(self._gated(job) for job in jobs))
         filed = sum(self.tally.filed.values())
-        if day.weekday() == 0 or not jobs:
+        if day.weekday() == 0:
             self.progress(f"{day.isoformat()}: {len(jobs)} actions, {filed} filed, {self.scenario.queued} awaiting genvurdering")
         return {case_id for case_id in touched if case_id is not None}
 
