@@ -450,7 +450,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
 
     from simulation import compare
     from simulation.chart import weekly_chart
-    from simulation.driver import simulate
+    from simulation.driver import SimulationStopped, simulate
     from simulation.parameters import Parameters
 
     if args.parameters:
@@ -469,15 +469,20 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
 
     configure_logging(logging.WARNING, json=settings.log_json)  # thousands of letters: only what goes wrong
 
-    def progress(message: str) -> None:
-        if not args.json:
-            print(f"[simulate] {message}", file=sys.stderr, flush=True)
+    def progress(message: str) -> None:  # on stderr: stdout keeps the report (and --json stays parseable)
+        print(f"[simulate] {message}", file=sys.stderr, flush=True)
+
+    stop = _stop_on_signals()  # Ctrl-C: stop after the day in hand, shut the servers down, exit 130
 
     async def one(parameters: Parameters):
-        return await simulate(
-            parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
-            progress=progress,
-        )  # fmt: skip
+        try:
+            return await simulate(
+                parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
+                progress=progress, stop=stop,
+            )  # fmt: skip
+        except SimulationStopped as stopped:
+            print(f"klagesag: {stopped}", file=sys.stderr)
+            raise KeyboardInterrupt from None
 
     result = await one(base)
     if args.chart is not None:

@@ -5,9 +5,11 @@ The simulation has servers of its own, never the kommune's: an embedded PostgreS
 Complaints are filed and steps taken through `casework.operations`, the path of the CLI and the web.
 
 The loop acts one working day at a time, and only between clock advances: at 10:00 Copenhagen time it
-files the day's complaints and takes the day's steps, waits until every case it touched has finished the
-work those set off (letters, read model), samples the chart once a week, and then sleeps the server's
-clock to the next working day in one jump. Nothing it sends can meet a timer firing (the test server
+files the day's complaints and takes the day's steps, then sleeps the server's clock to the next working
+day in one jump. It never asks a workflow anything between steps (no query, no describe per case). The test server moves its clock only while no workflow task or activity is outstanding,
+so the sleep first lets the work the day's steps set off (letters, read model) finish, then fires the
+timers due before the next morning; the chart is sampled from the read model on each week's first
+morning. The report is read on the morning after the last day. Nothing it sends can meet a timer firing (the test server
 mishandles an update that arrives as a timer fires, tests/workflow/harness.py), and it never queries a
 workflow (the test server can lose its clock lock on a query during continue-as-new): it follows each
 case from the answers to its own steps, and reads figures from the read model.
@@ -30,11 +32,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import EventType, IndexedValueType
+from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.testservice.v1 import SleepRequest
-from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -42,7 +42,6 @@ from activities.channel import OutboxFolder
 from casework import operations
 from casework.statistics import statistics_report
 from deploy.postgres import LocalPostgres
-from domain.calendar import is_working_day
 from domain.errors import KlagesagError, Refused, Unavailable
 from domain.stats import Targets
 from simulation.parameters import Parameters
@@ -60,12 +59,14 @@ ACT_AT = clock_time(10, 0)  # well away from midnight, where the day's deadlines
 KOMMUNE = "0101"
 ACTOR = "sim-sagsbehandler"
 SLEEP_DEADLINE = timedelta(minutes=5)  # a sleep returns when the work its timers set off is done
-QUIET_LOOKS = 1200  # 60 s of 50 ms looks per case
-WORKFLOW_TASK_OUTSTANDING = {EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED}
 
 
 class SimulationError(KlagesagError):
     """The simulation could not run (a server would not start, a case never settled)."""
+
+
+class SimulationStopped(SimulationError):
+    """Ctrl-C or SIGTERM: the simulation stopped between two days and shut its servers down."""
 
 
 @dataclass
@@ -122,6 +123,7 @@ class SimulationResult:
     weeks: list[WeekSample]
     tally: Tally
     seconds: float
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per part of the loop
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +132,7 @@ class SimulationResult:
                 "from": self.start.isoformat(),
                 "to": self.end.isoformat(),
                 "seconds": round(self.seconds, 1),
+                "timings": {k: round(v, 1) for k, v in self.timings.items()},
                 "parameters": self.parameters.model_dump(),
                 "did": self.tally.as_dict(),
                 "weeks": [
@@ -227,8 +230,11 @@ class Driver:
         *,
         concurrency: int,
         progress: Callable[[str], None] | None = None,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self.stack = stack
+        self.stop = stop or asyncio.Event()
+        self.timings: Counter[str] = Counter()
         self.scenario = scenario
         self.gate = asyncio.Semaphore(concurrency)
         self.progress = progress or (lambda message: None)
@@ -257,44 +263,57 @@ class Driver:
         await self.sleep_until(day)
         week: tuple[int, int] | None = None
         while day <= end:
-            touched = await self.act(day)
-            await self.settle(touched)
-            if day.isocalendar()[:2] != week:
+            if day.isocalendar()[:2] != week:  # the week's first morning: yesterday's work is done
                 week = day.isocalendar()[:2]
-                await self.sample(day)
+                await self._timed("sample", self.sample(day))
+            await self._timed("act", self.act(day))
+            if self.stop.is_set():
+                raise SimulationStopped(f"stopped on {day.isoformat()}; the simulation's servers are shut down")
             day = next_working_day(day)
             if day <= end:
-                await self.sleep_until(day)
+                await self._timed("sleep", self.sleep_until(day))
+        # The report is read the next morning: the sleep lets the last day's work finish first.
+        await self._timed("sleep", self.sleep_until(next_working_day(end)))
 
-    async def act(self, day: date) -> set[str]:
-        jobs: list[Awaitable[str | None]] = []
+    async def _timed(self, part: str, work: Awaitable[Any]) -> Any:
+        began = time.monotonic()
+        try:
+            return await work
+        finally:
+            self.timings[part] += time.monotonic() - began
+
+    async def act(self, day: date) -> None:
+        jobs: list[Awaitable[None]] = []
         for arrival in self.scenario.arrivals(day):
             jobs.append(self._file(day, arrival))
         for action, number in self.agenda.pop(day, []):
             jobs.append(self._act(day, action, self.cases[number]))
         for number in self.scenario.genvurderinger_today(day):
             jobs.append(self._act(day, "genvurdering", self.cases[number]))
-        touched = await asyncio.gather(*(self._gated(job) for job in jobs))
+        await asyncio.gather(*(self._gated(job) for job in jobs))
         filed = sum(self.tally.filed.values())
         if day.weekday() == 0:
-            self.progress(f"{day.isoformat()}: {len(jobs)} actions, {filed} filed, {self.scenario.queued} awaiting genvurdering")
-        return {case_id for case_id in touched if case_id is not None}
+            spent = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(self.timings.items()))
+            self.progress(
+                f"{day.isoformat()}: {len(jobs)} actions, {filed} filed, {self.scenario.queued} awaiting "
+                f"genvurdering ({spent})"
+            )
 
-    async def _gated(self, job: Awaitable[str | None]) -> str | None:
+    async def _gated(self, job: Awaitable[None]) -> None:
         async with self.gate:
             return await job
 
     def plan(self, day: date, action: str, case: SimCase) -> None:
         self.agenda[on_a_working_day(day)].append((action, case.number))
 
-    async def _file(self, day: date, arrival: Arrival) -> str | None:
+    async def _file(self, day: date, arrival: Arrival) -> None:
         s = self.stack
         request = operations.parse_filing(arrival.fields)
         try:
             receipt = await operations.file_complaint(s.client, s.register, s.settings, request, today=day)
         except Refused as refused:
             self._refused("file", refused)
-            return None
+            return
         case = SimCase(arrival.number, arrival.kind, receipt.case_id, arrival.points)
         self.cases[case.number] = case
         self.tally.filed[arrival.kind] += 1
@@ -304,7 +323,6 @@ class Driver:
             self.plan(day + timedelta(days=self.scenario.formal_answer_after(case.number)), "formal-answer", case)
         else:
             self._refused("file", Refused(f"a new complaint went to {receipt.phase.value}, not genvurdering"))
-        return case.case_id
 
     async def _step(self, case: SimCase, name: str, **fields: Any) -> bool:
         fields = {"actor": ACTOR, "reason": f"Simulation: {name}", **fields}
@@ -321,12 +339,12 @@ class Driver:
         if len(self.tally.refusals) < 10:
             self.tally.refusals.append(f"{step}: {refused}")
 
-    async def _act(self, day: date, action: str, case: SimCase) -> str | None:
+    async def _act(self, day: date, action: str, case: SimCase) -> None:
         sc, n, r = self.scenario, case.number, case.round
         if action == "genvurdering":
             result = sc.genvurdering(n, r)
             if not await self._step(case, "genvurdering", result=result):
-                return case.case_id
+                return
             self.tally.genvurdering[result] += 1
             if result != "fuldt_medhold":
                 received = on_a_working_day(day + timedelta(days=sc.kvittering_after(n, r)))
@@ -357,34 +375,9 @@ class Driver:
         elif action == "formal-answer":
             for point, outcome in enumerate(sc.formal_outcomes(n, case.points), start=1):
                 if not await self._step(case, "klagepunkt-decided", point=point, outcome=outcome):
-                    return case.case_id
+                    return
             if await self._step(case, "formal-answer"):
                 self.tally.formal_answered += 1
-        return case.case_id
-
-    # --- waiting for the work the day's steps set off ------------------------------------------------
-
-    async def settle(self, case_ids: set[str]) -> None:
-        await asyncio.gather(*(self._gated(self._quiet(case_id)) for case_id in sorted(case_ids)))
-
-    async def _quiet(self, case_id: str) -> None:
-        """Wait until the case's current run has no workflow task and no activity outstanding (describe and
-        history, never a query: see the module's docstring)."""
-        client = self.stack.client
-        handle = client.get_workflow_handle(case_id)
-        request = DescribeWorkflowExecutionRequest(
-            namespace=client.namespace, execution=WorkflowExecution(workflow_id=case_id)
-        )
-        for _ in range(QUIET_LOOKS):
-            description = await client.workflow_service.describe_workflow_execution(request)
-            if not description.pending_activities:
-                last_event = None
-                async for last_event in handle.fetch_history_events():
-                    pass
-                if last_event is None or last_event.event_type not in WORKFLOW_TASK_OUTSTANDING:
-                    return
-            await asyncio.sleep(0.05)
-        raise SimulationError(f"case {case_id} still had work outstanding after {QUIET_LOOKS} looks")
 
     # --- figures -------------------------------------------------------------------------------------
 
@@ -413,6 +406,7 @@ async def simulate(
     cached_workflows: int = 5000,
     workdir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> SimulationResult:
     """One simulated period of `months` months. `start` (a day after today) defaults to next Monday, so
     two runs on the same day begin on the same day."""
@@ -424,10 +418,12 @@ async def simulate(
             today = (await stack.env.get_current_time()).astimezone(COPENHAGEN).date()
             if start <= today:
                 raise SimulationError(f"--start {start.isoformat()} must lie after today ({today.isoformat()})")
-            driver = Driver(stack, Scenario(parameters, seed), concurrency=concurrency, progress=progress)
+            driver = Driver(stack, Scenario(parameters, seed), concurrency=concurrency, progress=progress, stop=stop)
             await driver.run(start, end)
             report = await driver.report(start, end)
-    return SimulationResult(parameters, seed, start, end, report, driver.weeks, driver.tally, time.monotonic() - began)
+    return SimulationResult(
+        parameters, seed, start, end, report, driver.weeks, driver.tally, time.monotonic() - began, dict(driver.timings)
+    )
 
 
 def _add_months(day: date, months: int) -> date:
