@@ -205,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--start", type=_iso_date, help="first day (default: next Monday)")
     simulate.add_argument("--parameters", action="store_true", help="list the parameters and exit")
     simulate.add_argument("--concurrency", type=int, default=32, help="steps sent at once (default 32)")
+    simulate.add_argument("--workers", type=int, default=0,
+                          help="worker processes (default 0: the worker runs in this process)")
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", type=_iso_date, help="the day the decision was received (for the klagefrist)")
@@ -459,6 +461,8 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
         return
     if not 1 <= args.months <= 36:
         raise InvalidInput(f"--months {args.months}: simulate between 1 and 36 months")
+    if not 0 <= args.workers <= 16:
+        raise InvalidInput("--workers: give 0 (the worker in this process) to 16")
     if args.concurrency < 1:
         raise InvalidInput("--concurrency must be 1 or more")
     base = Parameters().with_settings(args.settings)  # refused before any server starts
@@ -478,7 +482,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
         try:
             return await simulate(
                 parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
-                progress=progress, stop=stop,
+                workers=args.workers, progress=progress, stop=stop,
             )  # fmt: skip
         except SimulationStopped as stopped:
             print(f"klagesag: {stopped}", file=sys.stderr)

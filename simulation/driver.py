@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import socket
 import sys
@@ -50,6 +51,7 @@ from store.migrate import apply_migrations
 from store.register import CaseRegister
 from workers.codec import data_converter
 from workers.payload_keys import development_keys, parse_keys
+from workers.bytecode import compile_workflow_modules
 from workers.settings import Settings
 from workers.worker import build_worker
 from workflows import search_attributes as sa
@@ -172,19 +174,64 @@ class Stack:
         return self.env.client
 
 
+def simulation_settings(workdir: Path, database_url: str, temporal_address: str) -> Settings:
+    """The settings of the simulation's processes: its own servers, never the environment's."""
+    return Settings(
+        environment="development",
+        data_dir=workdir,
+        database_url=database_url,
+        temporal_address=temporal_address,
+        task_queue="klagesag-simulation",
+        kommune_code=KOMMUNE,
+        kommune_name="Simuleret Kommune",
+        payload_keys=development_keys(),
+        temporal_from_environment=False,
+    )
+
+
 @contextlib.asynccontextmanager
-async def simulation_servers(workdir: Path, *, cached_workflows: int) -> AsyncIterator[Stack]:
+async def worker_processes(n: int, address: str, database_url: str, workdir: Path, cache: int) -> AsyncIterator[None]:
+    """N processes of simulation/worker_process.py, each with its share of the workflow cache; terminated
+    (and waited for) on the way out."""
+    command = [
+        sys.executable, "-m", "simulation.worker_process", "--address", address, "--database-url", database_url,
+        "--workdir", str(workdir), "--cache", str(max(100, cache // n)),
+    ]  # fmt: skip
+    # The child imports the same klagesag as this process (a checkout run from its folder, or the install).
+    root = str(Path(__file__).resolve().parent.parent)
+    environ = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    processes = [
+        await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.DEVNULL, start_new_session=True, env=environ
+        )
+        for _ in range(n)
+    ]
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.terminate()
+        for process in processes:
+            try:
+                await asyncio.wait_for(process.wait(), timeout=30)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def simulation_servers(workdir: Path, *, cached_workflows: int, workers: int = 0) -> AsyncIterator[Stack]:
     """PostgreSQL, the time-skipping server and a worker of the simulation's own, stopped on the way out
-    (also on Ctrl-C)."""
+    (also on Ctrl-C). `workers`: 0 runs the worker in this process, N starts N worker processes."""
     postgres = LocalPostgres(workdir / "pg", _free_port())
     await asyncio.to_thread(postgres.start)
     try:
         await postgres.create_database("simulation")
         url = postgres.dsn("simulation")
         await apply_migrations(url)
-        keys = development_keys()
         env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=data_converter(parse_keys(keys)), test_server_existing_path=test_server_path()
+            data_converter=data_converter(parse_keys(development_keys())), test_server_existing_path=test_server_path()
         )
         try:
             await env.client.operator_service.add_search_attributes(
@@ -198,22 +245,19 @@ async def simulation_servers(workdir: Path, *, cached_workflows: int) -> AsyncIt
             )
             register = await CaseRegister.connect(url, max_size=8)
             try:
-                settings = Settings(
-                    environment="development",
-                    data_dir=workdir,
-                    database_url=url,
-                    task_queue="klagesag-simulation",
-                    kommune_code=KOMMUNE,
-                    kommune_name="Simuleret Kommune",
-                    payload_keys=keys,
-                    temporal_from_environment=False,
-                )
-                worker = build_worker(
-                    env.client, register, settings, channel=OutboxFolder(workdir / "outbox"),
-                    max_cached_workflows=cached_workflows,
-                )  # fmt: skip
-                async with worker:
-                    yield Stack(env, register, settings)
+                address = env.client.service_client.config.target_host
+                settings = simulation_settings(workdir, url, address)
+                if workers:
+                    async with worker_processes(workers, address, url, workdir, cached_workflows):
+                        yield Stack(env, register, settings)
+                else:
+                    compile_workflow_modules()
+                    worker = build_worker(
+                        env.client, register, settings, channel=OutboxFolder(workdir / "outbox"),
+                        max_cached_workflows=cached_workflows,
+                    )  # fmt: skip
+                    async with worker:
+                        yield Stack(env, register, settings)
             finally:
                 await register.close()
         finally:
@@ -404,6 +448,7 @@ async def simulate(
     start: date | None = None,
     concurrency: int = 32,
     cached_workflows: int = 5000,
+    workers: int = 0,
     workdir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     stop: asyncio.Event | None = None,
@@ -414,7 +459,7 @@ async def simulate(
     start = start or first_monday_after(datetime.now(timezone.utc).date())
     end = _add_months(start, months) - timedelta(days=1)
     with tempfile.TemporaryDirectory(prefix="klagesag-simulation-", dir=workdir) as folder:
-        async with simulation_servers(Path(folder), cached_workflows=cached_workflows) as stack:
+        async with simulation_servers(Path(folder), cached_workflows=cached_workflows, workers=workers) as stack:
             today = (await stack.env.get_current_time()).astimezone(COPENHAGEN).date()
             if start <= today:
                 raise SimulationError(f"--start {start.isoformat()} must lie after today ({today.isoformat()})")
