@@ -491,7 +491,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     result = await one(base)
     if args.chart is not None:
         args.chart.write_text(
-            weekly_chart(result.weeks, title=f"Simuleret år, seed {args.seed}: åbne og overskredne sager pr. uge"),
+            weekly_chart(result.weeks, title=f"Simulering, seed {args.seed}: åbne sager og sager med overskredet frist pr. uge"),
             encoding="utf-8",
         )
     if changed is None:

@@ -18,17 +18,15 @@ from temporalio.client import Client
 from activities.channel import OutboxFolder
 from store.register import CaseRegister
 from workers.bytecode import compile_workflow_modules
-from workers.codec import data_converter
 from workers.logging import configure_logging
-from workers.payload_keys import parse_keys
 from workers.worker import build_worker
 
 
 async def serve(address: str, database_url: str, workdir: Path, cache: int) -> None:
-    from simulation.driver import simulation_settings
+    from simulation.driver import CONVERTER, simulation_settings
 
     settings = simulation_settings(workdir, database_url, address)
-    client = await Client.connect(address, data_converter=data_converter(parse_keys(settings.payload_keys)))
+    client = await Client.connect(address, data_converter=CONVERTER)
     register = await CaseRegister.connect(database_url, max_size=8)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
