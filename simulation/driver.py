@@ -68,7 +68,7 @@ SLEEP_DEADLINE = timedelta(minutes=5)  # a sleep returns when the work its timer
 
 
 class SimulationError(KlagesagError):
-    """The simulation could not run (a server would not start, a case never settled)."""
+    """The simulation could not run (a server would not start, a start date not after today)."""
 
 
 class SimulationStopped(SimulationError):
