@@ -16,6 +16,7 @@ import shlex
 import signal
 import sys
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from cli import render
@@ -220,6 +221,26 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument(
         "--now", type=_moment, help="judge as at this moment (ISO 8601 with an offset; default: now), to reproduce a report"
     )
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run a calibrated period of complaints through the real workflow on servers of its own (never the "
+        "kommune's) and print the statistics report",
+    )
+    simulate.add_argument("--months", type=int, default=12, help="how many months to simulate (1-36, default 12)")
+    simulate.add_argument("--seed", type=int, default=4, help="the random seed (default 4, SEED 004's year)")
+    simulate.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                          help="change a parameter (repeatable); --parameters lists them with defaults and sources")
+    simulate.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
+                          help="run the period twice with the same seed, the second time with this change, and "
+                          "print the difference (repeatable)")
+    simulate.add_argument("--chart", type=Path, metavar="FILE",
+                          help="write an SVG of open and overdue cases per week to FILE")
+    simulate.add_argument("--start", type=_iso_date, help="first day (default: next Monday)")
+    simulate.add_argument("--parameters", action="store_true", help="list the parameters and exit")
+    simulate.add_argument("--concurrency", type=int, default=32, help="steps sent at once (default 32)")
+    simulate.add_argument("--workers", type=int, default=0,
+                          help="worker processes (default 0: the worker runs in this process)")
 
     frist = sub.add_parser("frist", help="compute deadlines with their explanation")
     frist.add_argument("--received", type=_iso_date, help="the day the decision was received (for the klagefrist)")
@@ -507,6 +528,62 @@ async def cmd_forecast(args: argparse.Namespace, settings: Settings) -> None:
     _print(data, args.json, render.forecast(data))
 
 
+async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
+    import logging
+
+    from simulation import compare
+    from simulation.chart import weekly_chart
+    from simulation.driver import SimulationStopped, simulate
+    from simulation.parameters import Parameters
+
+    if args.parameters:
+        rows = Parameters.describe()
+        _print(rows, args.json, "\n".join(f"{r['name']} = {r['default']}\n    {r['description']}" for r in rows))
+        return
+    if not 1 <= args.months <= 36:
+        raise InvalidInput(f"--months {args.months}: simulate between 1 and 36 months")
+    if not 0 <= args.workers <= 16:
+        raise InvalidInput("--workers: give 0 (the worker in this process) to 16")
+    if args.concurrency < 1:
+        raise InvalidInput("--concurrency must be 1 or more")
+    base = Parameters().with_settings(args.settings)  # refused before any server starts
+    changed = base.with_settings(args.compare) if args.compare else None
+    if args.chart is not None and not args.chart.parent.is_dir():
+        raise InvalidInput(f"--chart {args.chart}: the folder {args.chart.parent} does not exist")
+    from workers.logging import configure_logging
+
+    configure_logging(logging.WARNING, json=settings.log_json)  # thousands of letters: only what goes wrong
+
+    def progress(message: str) -> None:  # on stderr: stdout keeps the report (and --json stays parseable)
+        print(f"[simulate] {message}", file=sys.stderr, flush=True)
+
+    stop = _stop_on_signals()  # Ctrl-C: stop after the day in hand, shut the servers down, exit 130
+
+    async def one(parameters: Parameters):
+        try:
+            return await simulate(
+                parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
+                workers=args.workers, progress=progress, stop=stop,
+            )  # fmt: skip
+        except SimulationStopped as stopped:
+            print(f"klagesag: {stopped}", file=sys.stderr)
+            raise KeyboardInterrupt from None
+
+    result = await one(base)
+    if args.chart is not None:
+        args.chart.write_text(
+            weekly_chart(result.weeks, title=f"Simulering, seed {args.seed}: åbne sager og sager med overskredet frist pr. uge"),
+            encoding="utf-8",
+        )
+    if changed is None:
+        _print(result.as_dict(), args.json, render.simulation(result.as_dict()))
+        return
+    other = await one(changed)
+    rows = compare.difference(result.report, other.report)
+    data = {"compare": args.compare, "difference": rows, "base": result.as_dict(), "changed": other.as_dict()}
+    _print(data, args.json, compare.render_difference(rows, setting=args.compare))
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     from store.migrate import apply_migrations
 
@@ -646,6 +723,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> None:
         await cmd_stats(args, settings)
     elif args.command == "forecast":
         await cmd_forecast(args, settings)
+    elif args.command == "simulate":
+        await cmd_simulate(args, settings)
     elif args.command == "rebuild-read-model":
         await cmd_rebuild(args, settings)
     elif args.command == "migrate":

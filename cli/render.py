@@ -182,3 +182,18 @@ def forecast(r: dict[str, Any]) -> str:
         n = r["overdue_not_forecast"]
         lines.append(f"{n} {'sag' if n == 1 else 'sager'} har allerede overskredet fristen. {r['overdue_note']}")
     return "\n".join(lines)
+
+
+def simulation(data: dict[str, Any]) -> str:
+    """A simulated period: what the simulation did, then the statistics report of `klagesag stats`."""
+    sim, did = data["simulation"], data["simulation"]["did"]
+    lines = [
+        f"Simulering {sim['from']} til og med {sim['to']}, seed {sim['seed']} ({sim['seconds']} s)",
+        f"  Indgivet: {did['filed'].get('realitet', 0)} realitetsklager, {did['filed'].get('formalitet', 0)} "
+        f"formalitetsklager; trin taget: {sum(did['steps'].values())}; nye runder: {did['new_rounds']}",
+    ]
+    if did["refused"]:
+        lines.append(f"  Afviste trin: {did['refused']} (fx {did['refusals'][0]})")
+    lines.append("")
+    lines.append(statistics(data["report"]))
+    return "\n".join(lines)

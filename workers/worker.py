@@ -72,7 +72,10 @@ def build_worker(
     settings: Settings,
     *,
     channel: LetterChannel | None = None,
+    max_cached_workflows: int | None = None,
 ) -> Worker:
+    """`max_cached_workflows`: None keeps the SDK's default (1000); a simulation with thousands of open
+    cases raises it, since an evicted case is replayed from its history at its next task."""
     deadlines = DeadlineActivities(settings.calendar_profile, settings.servicemaal_working_days)
     case_register = CaseRegisterActivities(register, channel or OutboxFolder(settings.outbox_dir))
     digests = DigestActivities(register, settings.outbox_dir)
@@ -85,6 +88,7 @@ def build_worker(
         activities=[*deadlines.all(), *case_register.all(), *digests.all()],
         activity_executor=ThreadPoolExecutor(4),
         interceptors=[ActivityLogContext()],
+        **({"max_cached_workflows": max_cached_workflows} if max_cached_workflows is not None else {}),
         # Passed only when versioned: the SDK's default stays in charge of an unversioned worker.
         **({"deployment_config": config} if config is not None else {}),
     )
