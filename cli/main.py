@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 EXIT_REFUSED = 2  # bad input, a bad setting, or a step the law or phase does not allow
 EXIT_UNAVAILABLE = 3  # Temporal or PostgreSQL cannot be reached
+SIMULATION_STOP_GRACE = 30.0  # seconds a simulation gets to finish its day after Ctrl-C
 # By type, most specific first; the first line of each message says what kind of failure it was.
 EXIT_CODES: tuple[tuple[type[KlagesagError], str, int], ...] = (
     (Refused, "refused", EXIT_REFUSED),
@@ -557,14 +559,26 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     def progress(message: str) -> None:  # on stderr: stdout keeps the report (and --json stays parseable)
         print(f"[simulate] {message}", file=sys.stderr, flush=True)
 
-    stop = _stop_on_signals()  # Ctrl-C: stop after the day in hand, shut the servers down, exit 130
+    # Ctrl-C: stop after the day in hand, or cancel a day that does not end within SIMULATION_STOP_GRACE;
+    # either way the simulation's servers are shut down and the exit code is 130.
+    stop = _stop_on_signals()
 
     async def one(parameters: Parameters):
+        run = asyncio.create_task(simulate(
+            parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
+            workers=args.workers, progress=progress, stop=stop,
+        ))  # fmt: skip
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({run, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not run.done() and not (await asyncio.wait({run}, timeout=SIMULATION_STOP_GRACE))[0]:
+            run.cancel()
+            with contextlib.suppress(asyncio.CancelledError, SimulationStopped):
+                await run
+            print("klagesag: simulation cancelled mid-day; its servers are shut down", file=sys.stderr)
+            raise KeyboardInterrupt
         try:
-            return await simulate(
-                parameters, seed=args.seed, months=args.months, start=args.start, concurrency=args.concurrency,
-                workers=args.workers, progress=progress, stop=stop,
-            )  # fmt: skip
+            return run.result()
         except SimulationStopped as stopped:
             print(f"klagesag: {stopped}", file=sys.stderr)
             raise KeyboardInterrupt from None

@@ -4,15 +4,15 @@ The simulation has servers of its own, never the kommune's: an embedded PostgreS
 (deploy/postgres.py) and Temporal's time-skipping test server, with a worker (workers/worker.py) on them.
 Complaints are filed and steps taken through `casework.operations`, the path of the CLI and the web.
 
-The loop acts one working day at a time, and only between clock advances: at 10:00 Copenhagen time it
-files the day's complaints and takes the day's steps, then sleeps the server's clock to the next working
-day in one jump. It never asks a workflow anything between steps (no query, no describe per case). The test server moves its clock only while no workflow task or activity is outstanding,
-so the sleep first lets the work the day's steps set off (letters, read model) finish, then fires the
-timers due before the next morning; the chart is sampled from the read model on each week's first
-morning. The report is read on the morning after the last day. Nothing it sends can meet a timer firing (the test server
-mishandles an update that arrives as a timer fires, tests/workflow/harness.py), and it never queries a
-workflow (the test server can lose its clock lock on a query during continue-as-new): it follows each
-case from the answers to its own steps, and reads figures from the read model.
+The loop acts one working day at a time, and only between clock advances: on each working day it files
+the day's complaints and takes the day's steps, then sleeps the server's clock to the next working day in
+one jump. The test server moves its clock only while no workflow task or activity is outstanding, so the
+sleep first lets the work the day's steps set off (letters, read model) finish, then fires the timers due
+before the next day's steps. Those are taken later in the day than any step before them (`sleep_until`),
+so no timer fires while they are sent (the test server mishandles an update that meets a timer firing),
+and no workflow is ever queried (it can lose its clock lock on a query during continue-as-new). The chart
+is sampled from the read model on each week's first morning, the report on the morning after the last
+day.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
+from google.protobuf.empty_pb2 import Empty
 
 from activities.channel import OutboxFolder
 from casework import operations
@@ -57,7 +57,10 @@ from workers.worker import build_worker
 from workflows import search_attributes as sa
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-ACT_AT = clock_time(10, 0)  # well away from midnight, where the day's deadlines end
+# The first day's steps are taken at 08:00 UTC (09:00 or 10:00 in Copenhagen), well away from midnight,
+# where the day's deadlines end. See `Driver.sleep_until` for the later days.
+FIRST_ACT = timedelta(hours=8)
+LATEST_ACT = timedelta(hours=20)  # a simulation whose steps drift this late in the day stops
 KOMMUNE = "0101"
 ACTOR = "sim-sagsbehandler"
 # klagesag's converter without the encryption codec (workers/codec.py): the simulation's payloads are of
@@ -169,13 +172,46 @@ def test_server_path() -> str:
 
 @dataclass
 class Stack:
-    env: WorkflowEnvironment
+    client: Client
     register: CaseRegister
     settings: Settings
 
-    @property
-    def client(self) -> Client:
-        return self.env.client
+    async def now(self) -> datetime:
+        """The time-skipping server's clock."""
+        answer = await self.client.test_service.get_current_time(Empty())
+        return answer.time.ToDatetime().replace(tzinfo=timezone.utc)
+
+
+@contextlib.asynccontextmanager
+async def time_skipping_server() -> AsyncIterator[Client]:
+    """Temporal's time-skipping test server in a session of its own: a Ctrl-C in the terminal reaches this
+    process, which shuts the server down in order, not the server (the SDK's launcher would share the
+    terminal's process group, and the server would die first)."""
+    port = _free_port()
+    server = await asyncio.create_subprocess_exec(
+        test_server_path(), str(port), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                client = await Client.connect(f"127.0.0.1:{port}", data_converter=CONVERTER)
+                break
+            except RuntimeError:
+                if server.returncode is not None:
+                    raise Unavailable(f"the time-skipping server exited with code {server.returncode}") from None
+                await asyncio.sleep(0.1)
+        else:
+            raise Unavailable("the time-skipping server did not answer within 30 s")
+        yield client
+    finally:
+        if server.returncode is None:
+            server.terminate()
+            try:
+                await asyncio.wait_for(server.wait(), timeout=10)
+            except asyncio.TimeoutError:
+                server.kill()
+                await server.wait()
 
 
 def simulation_settings(workdir: Path, database_url: str, temporal_address: str) -> Settings:
@@ -234,13 +270,10 @@ async def simulation_servers(workdir: Path, *, cached_workflows: int, workers: i
         await postgres.create_database("simulation")
         url = postgres.dsn("simulation")
         await apply_migrations(url)
-        env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=CONVERTER, test_server_existing_path=test_server_path()
-        )
-        try:
-            await env.client.operator_service.add_search_attributes(
+        async with time_skipping_server() as client:
+            await client.operator_service.add_search_attributes(
                 AddSearchAttributesRequest(
-                    namespace=env.client.namespace,
+                    namespace=client.namespace,
                     search_attributes={
                         key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
                         for key in sa.ALL
@@ -249,23 +282,21 @@ async def simulation_servers(workdir: Path, *, cached_workflows: int, workers: i
             )
             register = await CaseRegister.connect(url, max_size=8)
             try:
-                address = env.client.service_client.config.target_host
+                address = client.service_client.config.target_host
                 settings = simulation_settings(workdir, url, address)
                 if workers:
                     async with worker_processes(workers, address, url, workdir, cached_workflows):
-                        yield Stack(env, register, settings)
+                        yield Stack(client, register, settings)
                 else:
                     compile_workflow_modules()
                     worker = build_worker(
-                        env.client, register, settings, channel=OutboxFolder(workdir / "outbox"),
+                        client, register, settings, channel=OutboxFolder(workdir / "outbox"),
                         max_cached_workflows=cached_workflows,
                     )  # fmt: skip
                     async with worker:
-                        yield Stack(env, register, settings)
+                        yield Stack(client, register, settings)
             finally:
                 await register.close()
-        finally:
-            await env.shutdown()
     finally:
         await asyncio.to_thread(postgres.stop)
 
@@ -290,12 +321,25 @@ class Driver:
         self.agenda: dict[date, list[tuple[str, int]]] = defaultdict(list)
         self.tally = Tally()
         self.weeks: list[WeekSample] = []
+        self.act_at = FIRST_ACT  # after midnight UTC
+        self.acted_on: date | None = None
 
     # --- the clock -----------------------------------------------------------------------------------
 
     async def sleep_until(self, day: date) -> None:
-        target = datetime.combine(day, ACT_AT, COPENHAGEN)
-        now = await self.stack.env.get_current_time()
+        """Sleep to the moment of `day` when its steps are taken: later in the day (UTC) than any step
+        taken so far. The clock runs at real speed while the steps are sent, and every timer is a whole
+        number of days after a step or a midnight deadline (domain/policy.py), so the timers a step set
+        fire before that moment on any later day, in the sleep, never while steps are sent (the test
+        server mishandles an update that meets a timer firing)."""
+        now = await self.stack.now()
+        if self.acted_on is not None:  # the last day's steps ended at `now`: the next day starts after
+            self.act_at = max(self.act_at, now - _midnight_utc(self.acted_on) + timedelta(seconds=1))
+        if self.act_at > LATEST_ACT:
+            raise SimulationError(
+                f"the day's steps have drifted to {self.act_at} after midnight UTC; use a shorter period"
+            )
+        target = _midnight_utc(day) + self.act_at
         if target <= now:
             return
         request = SleepRequest()
@@ -315,6 +359,7 @@ class Driver:
                 week = day.isocalendar()[:2]
                 await self._timed("sample", self.sample(day))
             await self._timed("act", self.act(day))
+            self.acted_on = day
             if self.stop.is_set():
                 raise SimulationStopped(f"stopped on {day.isoformat()}; the simulation's servers are shut down")
             day = next_working_day(day)
@@ -430,7 +475,7 @@ class Driver:
     # --- figures -------------------------------------------------------------------------------------
 
     async def report(self, start: date, end: date) -> dict[str, Any]:
-        now = await self.stack.env.get_current_time()
+        now = await self.stack.now()
         return await statistics_report(
             self.stack.register, kommune=KOMMUNE, unit=None, start=start, end=end, targets=Targets(), now=now
         )
@@ -438,6 +483,10 @@ class Driver:
     async def sample(self, day: date) -> None:
         r = await self.report(self.start, day)
         self.weeks.append(WeekSample(day - timedelta(days=day.weekday()), r["still_open"], r["overdue_now"]))
+
+
+def _midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, clock_time(0), timezone.utc)
 
 
 def first_monday_after(day: date) -> date:
@@ -464,7 +513,7 @@ async def simulate(
     end = _add_months(start, months) - timedelta(days=1)
     with tempfile.TemporaryDirectory(prefix="klagesag-simulation-", dir=workdir) as folder:
         async with simulation_servers(Path(folder), cached_workflows=cached_workflows, workers=workers) as stack:
-            today = (await stack.env.get_current_time()).astimezone(COPENHAGEN).date()
+            today = (await stack.now()).astimezone(COPENHAGEN).date()
             if start <= today:
                 raise SimulationError(f"--start {start.isoformat()} must lie after today ({today.isoformat()})")
             driver = Driver(stack, Scenario(parameters, seed), concurrency=concurrency, progress=progress, stop=stop)
