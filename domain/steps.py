@@ -87,7 +87,7 @@ class Field:
     choices: type[StrEnum] | None = None
     required: bool = True
     example: str = "00-000000"  # a valid value of a field without choices (the probe of allowed_steps)
-    input_type: str = "text"  # the form's input type for a field without choices ("date")
+    input_type: str = "text"  # the form's input type for a field without choices ("date"; "checkbox": "true" or absent)
 
 
 @dataclass(frozen=True)
@@ -261,8 +261,8 @@ STEPS: tuple[StepSpec, ...] = (
                   "Ny partsrepræsentant (tom: fuldmagten er tilbagekaldt)", RepresentativeKind, required=False),
             Field("representative_name", "--name", "the new representative's name", "Navn", required=False,
                   example="Ny Repræsentant"),
-            Field("has_fuldmagt", "--fuldmagt", "true if a written fuldmagt is there", "Skriftlig fuldmagt (true/false)",
-                  required=False, example="true"),
+            Field("has_fuldmagt", "--fuldmagt", "true if a written fuldmagt is there", "Skriftlig fuldmagt foreligger",
+                  required=False, example="true", input_type="checkbox"),
         ),
     ),
     StepSpec(

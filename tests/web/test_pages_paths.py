@@ -75,14 +75,16 @@ async def test_a_complaint_the_borgerraadgiver_cannot_take_keeps_the_form_and_na
 async def test_a_new_representative_from_the_case_page_gets_the_next_letter(harness: Harness, logged_in) -> None:  # type: ignore[no-untyped-def]
     case = await harness.file(unit="ydelse", assignee="sb-ydelse")
     client = await logged_in("sb-ydelse")
-    token = form_csrf((await client.get(f"/sager/{case.id}")).text)
+    page = (await client.get(f"/sager/{case.id}")).text
+    assert 'id="representative-changed-has_fuldmagt" name="has_fuldmagt" type="checkbox" value="true"' in page
     taken = await client.post(
         f"/sager/{case.id}/skridt/representative-changed",
-        data={"csrf_token": token, "reason": "Borgeren har fået en advokat", "kind": "professional",
-              "representative_name": "Advokat Webside"},
+        data={"csrf_token": form_csrf(page), "reason": "Borgeren har fået en advokat", "kind": "professional",
+              "representative_name": "Advokat Webside", "has_fuldmagt": "true"},
     )
     assert taken.status_code == 303, taken.text
     await case.settled()
     letter = (await harness.register.letters_for(case.id))[-1]
     assert (letter.kind, letter.body.split("\n")[0]) == ("repraesentant_aendret", "Kære Advokat Webside")
     assert "Advokat Webside" in (await client.get(f"/sager/{case.id}")).text
+    assert (await case.view()).representative.has_fuldmagt  # the ticked box reached the case
