@@ -67,7 +67,6 @@ from domain.vocabulary import (
     ComplaintKind,
     DeadlineName,
     EscalationRoute,
-    FormalLevel,
     FormalStage,
     GenoptagelseResult,
     GenvurderingResult,

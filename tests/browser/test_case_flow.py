@@ -8,7 +8,6 @@ and the worklist and case page are photographed for docs/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 

@@ -27,7 +27,7 @@ from web.api.casework import (
     update_id,
 )
 from web.api.steps import step_names_for
-from web.auth import CurrentUser, User, require_role
+from web.auth import User, require_role
 from web.deps import get_clock, get_register
 from web.owners import FILERS, filing_owner
 from web.problems import forbidden, problem_responses
