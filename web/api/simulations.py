@@ -6,6 +6,7 @@ is 404 as if it did not exist. A run has servers of its own and simulated people
 
 from __future__ import annotations
 
+import difflib
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -68,19 +69,29 @@ def chart_url(run_id: uuid.UUID) -> str:
     return f"{run_url(run_id)}/chart.svg"
 
 
+def allowed_da(name: str) -> str:
+    """What a parameter takes, in Danish, from its field's bounds: 'et helt tal fra 0 til og med 1000'."""
+    field = Parameters.model_fields[name]
+    bounds = {key: getattr(m, key) for m in field.metadata for key in ("ge", "gt", "le") if hasattr(m, key)}
+    kind = "et helt tal" if field.annotation is int else "et tal"
+    low = f"fra {bounds['ge']}" if "ge" in bounds else f"over {bounds['gt']}" if "gt" in bounds else ""
+    return " ".join(filter(None, [kind, low, f"til og med {bounds['le']}" if "le" in bounds else ""]))
+
+
+def setting_problem_da(name: str) -> str:
+    if name not in Parameters.model_fields:
+        close = difflib.get_close_matches(name, Parameters.model_fields, n=1)
+        return f"Parameteren {name} findes ikke." + (f" Mente du {close[0]}?" if close else "")
+    return f"Værdien af {name} kan ikke bruges (tilladt: {allowed_da(name)})."
+
+
 def invalid_settings(error: InvalidSetting) -> Problem:
     """422 naming each parameter the change is about (`settings.<name>`), or `settings` when it names none."""
     english = str(error).removeprefix("--set: ").removeprefix("--set ")
-
-    def danish(name: str) -> str:
-        if name not in Parameters.model_fields:
-            return f"Parameteren {name} findes ikke."
-        return f"Værdien af {name} kan ikke bruges."
-
     errors = [
-        FieldError(field=f"settings.{name}", rule="value_error", message_da=danish(name), message_en=english)
+        FieldError(field=f"settings.{name}", rule="value_error", message_da=setting_problem_da(name), message_en=english)
         for name in error.names
-    ] or [FieldError(field="settings", rule="value_error", message_da="Ændringerne kan ikke bruges.", message_en=english)]
+    ] or [FieldError(field="settings", rule="value_error", message_da="Skriv hver ændring som navn=værdi.", message_en=english)]
     return Problem(
         422, "validation", title="Invalid request", title_da="Ugyldig forespørgsel", detail=english,
         detail_da=" ".join(e.message_da for e in errors), errors=errors,
