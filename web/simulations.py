@@ -29,9 +29,9 @@ from web.problems import simulation_already_running
 
 log = structlog.get_logger("klagesag.web.simulations")
 
-# SIGTERM makes the CLI stop after the day in hand and shut its servers down; killing it sooner would
-# leave its PostgreSQL and Temporal test server behind.
-STOP_GRACE = timedelta(seconds=60)
+# SIGTERM makes the CLI stop after the day in hand and shut its servers down (tens of seconds on a busy
+# machine); killing it sooner would leave its PostgreSQL and Temporal test server behind.
+STOP_GRACE = timedelta(seconds=120)
 ERROR_LINES = 20  # of the child's stderr, kept as the error of a failed run
 STALE = "The web process that ran this simulation stopped, or it ran longer than the limit; start it again."
 CHART = "chart.svg"
