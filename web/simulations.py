@@ -69,11 +69,13 @@ class Outcome:
     error: str | None = None
 
 
-def _child_environment() -> dict[str, str]:
+def _child_environment(folder: Path) -> dict[str, str]:
     """The web's environment (the CLI reads its settings at start; the simulation ignores the database
-    and Temporal in them), with this checkout first on the path: the child runs the same klagesag."""
+    and Temporal in them), with this checkout first on the path, so the child runs the same klagesag, and
+    the run's folder as its temporary folder, so the simulation's servers keep their data in it."""
     root = str(Path(__file__).resolve().parent.parent)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "TMPDIR": str(folder)}
 
 
 def _failure(returncode: int, stderr: bytes) -> str:
@@ -129,7 +131,7 @@ class SimulationRunner:
     async def _child(self, folder: Path, runs: SimulationRuns, run: SimulationRun, request: RunRequest) -> Outcome:
         chart = folder / CHART
         process = await asyncio.create_subprocess_exec(
-            *request.command(chart), cwd=folder, env=_child_environment(), stdin=asyncio.subprocess.DEVNULL,
+            *request.command(chart), cwd=folder, env=_child_environment(folder), stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         self._processes.add(process)
