@@ -152,8 +152,8 @@ async def test_another_kommunes_run_does_not_hold_this_one_back(client, register
 async def test_a_run_left_running_past_the_limit_is_marked_failed_when_read(client, app, register, clock):
     run = await a_run(register, clock)
     await register.simulation_runs.mark_running(run.id)
-    headers = await as_api(client, "leder")
     clock.advance(seconds=app.state.settings.simulation_limit.total_seconds() - 60)
+    headers = await as_api(client, "leder")  # logged in now: a session idle since the run began has expired
     assert (await client.get(f"/api/v1/simulations/{run.id}", headers=headers)).json()["status"] == "running"
     clock.advance(minutes=2)
     body = (await client.get(f"/api/v1/simulations/{run.id}", headers=headers)).json()
