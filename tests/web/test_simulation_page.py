@@ -143,8 +143,9 @@ async def test_another_kommunes_run_page_is_not_found(client, register, clock):
 
 
 async def test_a_run_started_from_the_form_is_stopped_and_recorded_when_the_app_shuts_down(app, register):
-    """A real `klagesag simulate` child: the form starts it, the app's shutdown stops it (SIGTERM: the CLI
-    shuts its own servers down) and records the run as failed."""
+    """A real `klagesag simulate` child: the form starts it, the app's shutdown stops it with SIGTERM (the
+    CLI stops and shuts down whatever servers it has started; this soon, usually none) and records the run
+    as failed."""
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
             await browser_login(client, "leder")
