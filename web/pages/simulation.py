@@ -76,12 +76,12 @@ async def start(request: Request, user: Reporter) -> Response:
     values = {name: str(form.get(name, "")) for name in ("maaneder", "seed", "aendringer")}
     months = _whole_number(values["maaneder"], 1, MAX_MONTHS)
     seed = _whole_number(values["seed"], 0, MAX_SEED)
-    errors = {}
+    errors: dict[str, str] = {}
     if months is None:
         errors["maaneder"] = f"Skriv et helt antal måneder fra 1 til {MAX_MONTHS}."
     if seed is None:
         errors["seed"] = "Skriv et helt tal fra 0 og op (samme seed giver samme forløb)."
-    if errors:
+    if errors or months is None or seed is None:
         return await _form_page(request, user, values, errors=errors, status_code=422)
     lines = [line.strip() for line in values["aendringer"].splitlines() if line.strip()]
     try:
