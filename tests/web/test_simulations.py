@@ -221,3 +221,14 @@ async def test_a_short_simulation_runs_from_post_to_report_chart_and_page(client
     assert f'<img class="simulation-chart" src="/api/v1/simulations/{body["id"]}/chart.svg"' in page
     assert "<svg" not in page.split("</header>", 1)[1]  # the chart is an image, not markup in the page
     assert "hx-trigger" not in page  # nothing left to poll
+
+
+# --- the schema -----------------------------------------------------------------------------------------------------
+
+
+async def test_openapi_documents_the_simulations_and_their_problems(client):
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    start = paths["/api/v1/simulations"]["post"]["responses"]
+    assert {"202", "401", "403", "409", "422"} <= set(start)
+    assert "application/problem+json" in start["409"]["content"]
+    assert "image/svg+xml" in paths["/api/v1/simulations/{run_id}/chart.svg"]["get"]["responses"]["200"]["content"]
