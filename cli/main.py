@@ -536,14 +536,14 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     from simulation import compare
     from simulation.chart import weekly_chart
     from simulation.driver import SimulationStopped, simulate
-    from simulation.parameters import Parameters
+    from simulation.parameters import MAX_MONTHS, Parameters
 
     if args.parameters:
         rows = Parameters.describe()
         _print(rows, args.json, "\n".join(f"{r['name']} = {r['default']}\n    {r['description']}" for r in rows))
         return
-    if not 1 <= args.months <= 36:
-        raise InvalidInput(f"--months {args.months}: simulate between 1 and 36 months")
+    if not 1 <= args.months <= MAX_MONTHS:
+        raise InvalidInput(f"--months {args.months}: simulate between 1 and {MAX_MONTHS} months")
     if not 0 <= args.workers <= 16:
         raise InvalidInput("--workers: give 0 (the worker in this process) to 16")
     if args.concurrency < 1:

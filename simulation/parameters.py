@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.errors import InvalidInput
+
+MAX_MONTHS = 36  # the longest period a simulation takes (the CLI's and the web's --months)
 
 
 class Parameters(BaseModel):
@@ -123,31 +126,47 @@ class Parameters(BaseModel):
         ]
 
 
+class InvalidSetting(InvalidInput):
+    """A `name=value` change that cannot be applied. `names` are the parameters it is about (none for an
+    assignment without a name), so the web can name the field; the message is the CLI's one line."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
+def _named_in(message: str, given: dict[str, str]) -> list[str]:
+    """The given parameters a rule over several of them names in its message (the checks of `_mixes`)."""
+    return [name for name in given if re.search(rf"\b{name}\b", message)]
+
+
 def parse_assignments(assignments: list[str], *, base: Parameters | None = None) -> dict[str, str]:
     """`name=value` strings as a dict, checked against the parameters' names and each value's type and
-    range (InvalidInput with a one-line explanation)."""
+    range (InvalidSetting with a one-line explanation)."""
     values: dict[str, str] = {}
     for assignment in assignments:
         name, sep, value = assignment.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise InvalidInput(f"--set '{assignment}': write name=value, e.g. sagsbehandlere=13")
+            raise InvalidSetting(f"--set '{assignment}': write name=value, e.g. sagsbehandlere=13", [name] if name else [])
         if name not in Parameters.model_fields:
             close = difflib.get_close_matches(name, Parameters.model_fields, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
-            raise InvalidInput(
+            raise InvalidSetting(
                 f"--set {name}: no such simulation parameter; {hint}the parameters are: "
-                f"{', '.join(Parameters.model_fields)}"
+                f"{', '.join(Parameters.model_fields)}",
+                [name],
             )
         values[name] = value
     try:
         Parameters.model_validate({**(base or Parameters()).model_dump(), **values})
     except ValidationError as error:
-        problems = []
+        problems, names = [], []
         for item in error.errors():
             where = ".".join(str(p) for p in item["loc"])
             message = item["msg"].removeprefix("Value error, ")
             given = f" (given {values[where]!r})" if where in values else ""
             problems.append(f"{where}: {message}{given}" if where else message)
-        raise InvalidInput("--set: " + "; ".join(problems)) from None
+            names += [where] if where else _named_in(message, values)
+        raise InvalidSetting("--set: " + "; ".join(problems), list(dict.fromkeys(names))) from None
     return values

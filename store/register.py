@@ -15,6 +15,7 @@ import asyncpg
 
 from store.paging import DEFAULT_LIMIT, Cursor, ListOrder, Page, encode
 from store.forecast import forecast_inputs, write_steps
+from store.simulation_runs import SimulationRuns
 from store.statistics import aggregates
 
 from domain import case_facts
@@ -122,6 +123,11 @@ class CaseRegister:
 
     async def close(self) -> None:
         await self._pool.close()
+
+    @property
+    def simulation_runs(self) -> SimulationRuns:
+        """The simulations started from the web (store/simulation_runs.py), on this register's pool."""
+        return SimulationRuns(self._pool)
 
     # --- personal data ------------------------------------------------------------------------------
 

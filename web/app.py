@@ -24,6 +24,7 @@ from web.problems import install_problem_handlers
 from web.request_context import RequestContextMiddleware
 from web.security import SecurityHeadersMiddleware
 from web.settings import WebSettings
+from web.simulations import SimulationRunner
 from web.text_guard import refuse_unstorable_text
 from web.templating import STATIC_DIR
 from workers import health
@@ -65,9 +66,12 @@ def create_app(
         if app.state.register is None:
             app.state.register = await CaseRegister.connect(settings.core.database_url)
             owned.append(app.state.register)
+        # A run left 'running' by a web process that died is marked failed once it is past the limit.
+        await app.state.simulations.fail_stale(app.state.register.simulation_runs)
         try:
             yield
         finally:
+            await app.state.simulations.close()  # before the pools: the runs record how they ended
             for store in owned:
                 await store.close()
 
@@ -87,6 +91,7 @@ def create_app(
     app.state.accounts = accounts
     app.state.register = register
     app.state.temporal = TemporalConnection(temporal_client_factory or connect_temporal)
+    app.state.simulations = SimulationRunner(limit=settings.simulation_limit, clock=clock)
 
     install_problem_handlers(app, render_problem_page)
     app.include_router(api.build_router())

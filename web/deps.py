@@ -1,5 +1,5 @@
-"""What the application holds for its handlers: the stores, the settings, the clock and the Temporal
-client. Handlers ask for them as FastAPI dependencies, so tests can inject their own in `create_app`."""
+"""What the application holds for its handlers: the stores, the settings, the clock, the Temporal
+client and the simulation runner. Handlers ask for them as FastAPI dependencies, so tests can inject their own in `create_app`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from temporalio.client import Client
 from store.accounts import AccountStore
 from store.register import CaseRegister
 from web.settings import WebSettings
+from web.simulations import SimulationRunner
 
 TemporalClientFactory = Callable[[], Awaitable[Client]]
 
@@ -27,6 +28,10 @@ def get_accounts(request: Request) -> AccountStore:
 
 def get_register(request: Request) -> CaseRegister:
     return request.app.state.register
+
+
+def get_simulations(request: Request) -> SimulationRunner:
+    return request.app.state.simulations
 
 
 def get_clock(request: Request) -> Callable[[], datetime]:

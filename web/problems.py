@@ -126,6 +126,18 @@ def login_failed(*, locked: bool, lockout_minutes: int, max_attempts: int) -> Pr
     )
 
 
+def simulation_already_running() -> Problem:
+    return Problem(
+        409,
+        "simulation-running",
+        title="A simulation is already running",
+        title_da="En simulering kører allerede",
+        detail="Your kommune has a simulation queued or running; one runs at a time. Wait until it is done.",
+        detail_da="Der kører allerede en simulering for kommunen, og der kan kun køre én ad gangen. "
+        "Vent, til den er færdig, og start så den næste.",
+    )
+
+
 LOGIN_FAILED_DA = "Forkert brugernavn eller adgangskode."
 LOCKED_DA = (
     "For mange mislykkede forsøg på at logge ind. Af sikkerhedshensyn er kontoen spærret i {minutes} minutter "

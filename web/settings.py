@@ -81,6 +81,11 @@ class WebSettings:
     # The address people reach klagesag at (e.g. https://klagesag.kommune.dk), when a proxy in front
     # hides it; used for the OIDC callback URL. Empty: taken from the request.
     public_url: str = field(default_factory=lambda: _env("KLAGESAG_PUBLIC_URL", ""))
+    # The longest a simulation started from the web may run (web/simulations.py): its child process is
+    # stopped then, and a run recorded as queued or running for longer is marked failed (its web process
+    # died). 3 hours: a 36-month run is about three of the 17-minute years of bench/README.md, with room
+    # for a busy machine.
+    simulation_limit: timedelta = field(default_factory=lambda: _minutes("KLAGESAG_SIMULATION_MAX_MINUTES", 180))
 
     @property
     def production(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import cases, forecast, frist, personal, session, statistics, steps, users
+from web.api import cases, forecast, frist, personal, session, simulations, statistics, steps, users
 
 PREFIX = "/api/v1"
 
@@ -13,6 +13,6 @@ PREFIX = "/api/v1"
 def build_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     # steps before cases: GET /cases/steps must not be taken for a case id.
-    for module in (session, users, steps, personal, cases, frist, statistics, forecast):
+    for module in (session, users, steps, personal, cases, frist, statistics, forecast, simulations):
         router.include_router(module.router)
     return router

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import admin, cases, filing, frist, login, management, start, statistics
+from web.pages import admin, cases, filing, frist, login, management, simulation, start, statistics
 
 
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    for module in (login, start, cases, filing, frist, management, statistics, admin):
+    for module in (login, start, cases, filing, frist, management, statistics, simulation, admin):
         router.include_router(module.router)
     return router
