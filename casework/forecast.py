@@ -12,7 +12,8 @@ from typing import Any
 from casework.statistics import check_filters
 from domain.calendar import CalendarProfile
 from domain.errors import InvalidInput
-from domain.forecast import MAX_HORIZON_DAYS, PACE_WINDOW_DAYS, AtRisk, Forecast, forecast, local_date, pace_window
+from domain.case_facts import local_date
+from domain.forecast import MAX_HORIZON_DAYS, PACE_WINDOW_DAYS, AtRisk, Forecast, forecast, pace_window
 from store.register import CaseRegister
 
 DEFAULT_DAYS = 14

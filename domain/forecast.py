@@ -26,12 +26,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from domain.case_facts import local_date
 from domain.calendar import CalendarProfile, danish_date, is_working_day
 from domain.vocabulary import DeadlineName, Phase
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 # Policies (docs/forecast.md): how far back a pace is measured, and the longest horizon asked about.
 PACE_WINDOW_DAYS = 30
@@ -115,10 +113,6 @@ class Forecast:
     at_risk: list[AtRisk]
     overdue: int  # cases in scope whose deadline has already passed: not forecast, counted apart
     within_horizon: int  # cases in scope with a kommune deadline in the horizon, at risk or not
-
-
-def local_date(at: datetime) -> date:
-    return at.astimezone(COPENHAGEN).date()
 
 
 def pace_window(today: date) -> tuple[date, date]:

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
@@ -44,6 +43,7 @@ from activities.channel import OutboxFolder
 from casework import operations
 from casework.statistics import statistics_report
 from deploy.postgres import LocalPostgres
+from domain.deadlines import COPENHAGEN
 from domain.errors import KlagesagError, Refused, Unavailable
 from domain.stats import Targets
 from simulation.parameters import Parameters
@@ -56,7 +56,6 @@ from workers.settings import Settings
 from workers.worker import build_worker
 from workflows import search_attributes as sa
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # The first day's steps are taken at 08:00 UTC (09:00 or 10:00 in Copenhagen), well away from midnight,
 # where the day's deadlines end. See `Driver.sleep_until` for the later days.
 FIRST_ACT = timedelta(hours=8)

@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 
 import asyncpg
 
-from domain.forecast import COPENHAGEN, DEADLINE_STEPS, OpenCase
+from domain.deadlines import COPENHAGEN
+from domain.forecast import DEADLINE_STEPS, OpenCase
 from domain.models import CaseView
 from domain.vocabulary import DeadlineName, Phase
 

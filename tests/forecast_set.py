@@ -40,15 +40,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
+from domain.deadlines import COPENHAGEN
 from domain.forecast import Cause, OpenCase
 from domain.models import CaseView, HistoryEntry
 from domain.vocabulary import DeadlineName, Phase
 from store.register import CaseRegister
 from tests.read_model import a_view
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 11, 23)
 KOMMUNE = "0101"
