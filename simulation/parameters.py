@@ -1,7 +1,7 @@
 """The simulated kommune: every figure the scenario draws from, with its default and where it comes from.
 
 Defaults are for a Copenhagen-sized Socialforvaltning (SEED 004, 2013) and the national Ankestyrelsen
-figures (2019); see /work/shared/domain.md §4.3-4.4 and docs/legal-reference.md §4. Figures marked
+figures (2019); see docs/legal-reference.md §4.3-4.4. Figures marked
 [UNVERIFIED] or [ASSUMED] have no source: they are the knobs to turn with `--set name=value`.
 """
 
@@ -46,7 +46,7 @@ class Parameters(BaseModel):
         "(lognormal, sigma 0.5) [ASSUMED]"
     )
     genvurdering_fuldt_medhold: float = Field(
-        0.10, ge=0, le=1, description="share of genvurderinger giving fuldt medhold (domain.md §4.4: 10-20 % "
+        0.10, ge=0, le=1, description="share of genvurderinger giving fuldt medhold (docs/legal-reference.md §4.4: 10-20 % "
         "full or partial [UNVERIFIED])"
     )
     genvurdering_delvist_medhold: float = Field(
@@ -59,7 +59,7 @@ class Parameters(BaseModel):
     )
     ankestyrelsen_days_median: float = Field(
         122, ge=1, le=1000, description="median days at Ankestyrelsen, lognormal (R36: 126 days average 2019; "
-        "domain.md §4.4: about 4 months)"
+        "docs/legal-reference.md §4.4: about 4 months)"
     )
     ankestyrelsen_days_p90: float = Field(
         213, ge=1, le=2000, description="90th percentile of the days at Ankestyrelsen (R35: 90 % within 7 months)"

@@ -20,7 +20,7 @@ from simulation.parameters import Parameters
 
 WORKING_DAYS_PER_MONTH = 250 / 12  # about 250 working days a year in Denmark
 
-# SEED 004 (domain.md §4.3): sagsområde, % of realitet / formalitet, with a paragraph standing for each.
+# SEED 004 (docs/legal-reference.md §4.3): sagsområde, % of realitet / formalitet, with a paragraph standing for each.
 SAGSOMRAADER: tuple[tuple[str, float, float], ...] = (
     ("aktivloven § 81", 29.2, 24.1),  # enkeltydelser
     ("pensionsloven § 14", 1.5, 2.1),  # personligt tillæg
@@ -39,7 +39,7 @@ SAGSOMRAADER: tuple[tuple[str, float, float], ...] = (
 KLAGET_TIL_REALITET = {"myndighedscenter": 94.3, "andre": 4.2, "borgmester": 0.8, "borgerraadgiver": 0.5, "direktoer": 0.2}
 KLAGET_TIL_FORMAL = {"myndighedscenter": 44.0, "borgmester": 28.4, "borgerraadgiver": 23.2, "direktoer": 2.4, "andre": 2.0}
 
-# SEED 003 (domain.md §4.3): 80 of 328 points about sagsbehandlingstid / no answer / no status, 46 about
+# SEED 003 (docs/legal-reference.md §4.3): 80 of 328 points about sagsbehandlingstid / no answer / no status, 46 about
 # vejledning, 97 forvaltningsret in all; the rest spread over god forvaltningsskik.
 FORMAL_CATEGORIES = {
     "sagsbehandlingstid": 40, "manglende_svar": 25, "orientering": 15, "vejledning": 46, "begrundelse": 25,
