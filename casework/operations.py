@@ -331,13 +331,12 @@ async def file_complaint(
     )
     # One case per decision (§7): each further decision is checked before anything is stored.
     others = [_for_decision(request, other) for other in request.other_decisions]
-    for other in others:
-        _decision(other, settings)
+    other_decisions = [_decision(other, settings) for other in others]
     ids = [_case_id(settings, r) for r in (request, *others)]
     receipt = await _file_one(client, register, settings, request, decision, ids[0], ids[1:], update_id)
-    for other, case_id in zip(others, ids[1:]):
+    for other, other_decision, case_id in zip(others, other_decisions, ids[1:]):
         linked = [i for i in ids if i != case_id]
-        await _file_one(client, register, settings, other, _decision(other, settings), case_id, linked, None)
+        await _file_one(client, register, settings, other, other_decision, case_id, linked, None)
     return receipt.model_copy(update={"linked_cases": ids[1:]})
 
 
