@@ -74,7 +74,9 @@ class CaseRegisterActivities:
         except LetterFactsMissing as error:
             # A letter with a missing date must never go out; this is a bug in the workflow, not a blip.
             raise ApplicationError(str(error), type="LetterFactsMissing", non_retryable=True) from error
-        await self._register.insert_letter(
+        # Stored just now: deliver it as stored, without reading it back. Stored before (a retry): read
+        # what was stored, and deliver it unless it went out already.
+        stored = await self._register.insert_letter(
             key=letter.key,
             case_id=payload.case_id,
             round=letter.round,
@@ -83,8 +85,8 @@ class CaseRegisterActivities:
             subject=rendered.subject,
             body=rendered.body,
         )
-        stored = await self._register.letter(letter.key)
-        if stored is None:  # just inserted under this key: only a concurrent manual delete gets here
+        stored = stored or await self._register.letter(letter.key)
+        if stored is None:  # stored under this key before: only a concurrent manual delete gets here
             raise ApplicationError(f"letter {letter.key} vanished after it was stored", non_retryable=False)
         if stored.delivered_at is not None:
             bound.info("letter already delivered")

@@ -1,9 +1,10 @@
 """klagesag against bare Temporal, side by side, on 1, 2 and 4 worker processes.
 
-    .venv/bin/python -m bench.lifecycles [--lifecycles 300] [--concurrency 32] [--workers 1,2,4]
+    .venv/bin/python -m bench.lifecycles [--lifecycles 300] [--concurrency 32] [--workers 1,2,4] [--rounds 2]
 
 For each worker count it starts a fresh PostgreSQL and Temporal dev server (SQLite, as `klagesag up`)
-and W worker processes of each kind on their own task queues, then runs, one after the other:
+and W worker processes of each kind on their own task queues, then runs, one after the other, in rounds
+that alternate which kind goes first (the server's database grows and later runs are slower):
 
 * **klagesag**: N complaints filed (update-with-start) and taken through genvurdering (fastholdt),
   Ankestyrelsen's receipt and its outcome (stadfæstet) with `casework.operations`, as the CLI and the
@@ -132,9 +133,15 @@ def start_bare_workers(stack: Stack, task_queue: str, count: int) -> list[subpro
     ]
 
 
-async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dict[str, float]:
+async def one_setting(root: Path, workers: int, n: int, concurrency: int, rounds: int) -> dict[str, float]:
+    """`rounds` rounds of n lifecycles of each kind, in the order bare-klagesag, klagesag-bare, ...: the dev
+    server's SQLite database grows with every run and later runs are slower, so a fixed order would favour
+    whichever kind goes first. Rates and CPU are summed over the rounds."""
     stack = Stack(root / f"w{workers}", workers)
     bare_workers: list[subprocess.Popen[bytes]] = []
+    seconds = {"bare": 0.0, "driven": 0.0, "settled": 0.0}
+    cpu_spent: dict[str, dict[str, float]] = {"bare": {}, "klagesag": {}}
+    round_ratios: list[float] = []
     try:
         await stack.start()
         bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
@@ -149,17 +156,39 @@ async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dic
             "klagesag workers": [proc.pid for proc in stack.workers if proc is not None],
             "bare workers": [proc.pid for proc in bare_workers],
         }
-        before_bare = cpu.snapshot(components)
-        bare = await bare_lifecycles(stack.temporal.address, bare_queue, n, concurrency)
-        before_klagesag = cpu.snapshot(components)
-        driven, settled = await klagesag_lifecycles(stack, n, concurrency)
-        after = cpu.snapshot(components)
+
+        async def measure_bare() -> float:
+            before = cpu.snapshot(components)
+            bare = await bare_lifecycles(stack.temporal.address, bare_queue, n, concurrency)
+            _add(cpu_spent["bare"], cpu.spent(before, cpu.snapshot(components)))
+            seconds["bare"] += bare.seconds
+            return bare.per_second
+
+        async def measure_klagesag() -> float:
+            before = cpu.snapshot(components)
+            driven, settled = await klagesag_lifecycles(stack, n, concurrency)
+            _add(cpu_spent["klagesag"], cpu.spent(before, cpu.snapshot(components)))
+            seconds["driven"] += driven.seconds
+            seconds["settled"] += settled.seconds
+            return settled.per_second
+
+        for i in range(rounds):
+            if i % 2 == 0:
+                bare_rate = await measure_bare()
+                klagesag_rate = await measure_klagesag()
+            else:
+                klagesag_rate = await measure_klagesag()
+                bare_rate = await measure_bare()
+            round_ratios.append(klagesag_rate / bare_rate)
+            log(f"  round {i + 1}: bare {bare_rate:.2f}/s, klagesag settled {klagesag_rate:.2f}/s")
     finally:
         for proc in bare_workers:
             proc.terminate()
         for proc in bare_workers:
             proc.wait(20)
         await stack.close()
+    total = n * rounds
+    bare, driven, settled = (Rate(total, seconds[k]) for k in ("bare", "driven", "settled"))
     return {
         "workers": workers,
         "bare_per_s": bare.per_second,
@@ -167,9 +196,15 @@ async def one_setting(root: Path, workers: int, n: int, concurrency: int) -> dic
         "klagesag_settled_per_s": settled.per_second,
         "ratio_driven": driven.per_second / bare.per_second,
         "ratio_settled": settled.per_second / bare.per_second,
-        "cpu_bare": per_lifecycle_ms(cpu.spent(before_bare, before_klagesag), n),
-        "cpu_klagesag": per_lifecycle_ms(cpu.spent(before_klagesag, after), n),
+        "round_ratios": round_ratios,
+        "cpu_bare": per_lifecycle_ms(cpu_spent["bare"], total),
+        "cpu_klagesag": per_lifecycle_ms(cpu_spent["klagesag"], total),
     }
+
+
+def _add(into: dict[str, float], spent: dict[str, float]) -> None:
+    for name, value in spent.items():
+        into[name] = into.get(name, 0.0) + value
 
 
 def per_lifecycle_ms(seconds: dict[str, float], n: int) -> dict[str, float]:
@@ -194,8 +229,11 @@ async def run(args: argparse.Namespace) -> None:
     rows = []
     for workers in args.workers:
         log(f"{workers} worker process(es) of each kind, {args.lifecycles} lifecycles, concurrency {args.concurrency}")
-        rows.append(await one_setting(root, workers, args.lifecycles, args.concurrency))
-    print(f"lifecycles={args.lifecycles} concurrency={args.concurrency} (lifecycles per second)")
+        rows.append(await one_setting(root, workers, args.lifecycles, args.concurrency, args.rounds))
+    print(
+        f"lifecycles={args.lifecycles} concurrency={args.concurrency} rounds={args.rounds} "
+        "(lifecycles per second, over all rounds)"
+    )
     print(f"{'workers':>7} {'bare':>8} {'klagesag driven':>16} {'klagesag settled':>17} {'ratio driven':>13} {'ratio settled':>14}")
     for r in rows:
         print(
@@ -203,6 +241,8 @@ async def run(args: argparse.Namespace) -> None:
             f"{r['klagesag_settled_per_s']:>17.2f} {r['ratio_driven']:>13.2f} {r['ratio_settled']:>14.2f}"
         )
     print(f"mean ratio (settled): {statistics.mean(r['ratio_settled'] for r in rows):.2f}")
+    for r in rows:
+        print(f"  {r['workers']} worker(s), each round's ratio (settled): " + ", ".join(f"{x:.2f}" for x in r["round_ratios"]))
     print_cpu(rows)
 
 
@@ -211,6 +251,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lifecycles", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4])
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each kind, in alternating order")
     return parser.parse_args(argv)
 
 

@@ -361,6 +361,7 @@ STEPS: tuple[StepSpec, ...] = (
 )
 
 BY_NAME: dict[str, StepSpec] = {spec.name: spec for spec in STEPS}
+BY_UPDATE: dict[str, StepSpec] = {spec.update: spec for spec in STEPS}
 _BY_MODEL: dict[type[Step], StepSpec] = {spec.model: spec for spec in STEPS}
 
 

@@ -447,16 +447,19 @@ class CaseRegister:
 
     async def insert_letter(
         self, *, key: str, case_id: str, round: int, kind: str, recipient_role: str, subject: str, body: str
-    ) -> bool:
-        """Store a letter once per key; its body names the citizen, so it is sealed with the case's key."""
+    ) -> StoredLetter | None:
+        """Store a letter once per key; its body names the citizen, so it is sealed with the case's key.
+        The letter as stored when this call stored it; None when the key was stored before (`letter` then
+        reads what was stored, which is what must be delivered)."""
         async with self._pool.acquire() as conn:
             data_key = await self._key_for_writing(conn, case_id)
             if data_key is None:
                 raise PartyErased(f"no data key for case {case_id}: its personal data was erased")
-            status = await conn.execute(
+            created_at = await conn.fetchval(
                 """
                 INSERT INTO letters (key, case_id, round, kind, recipient_role, subject, sealed_body)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING
+                RETURNING created_at
                 """,
                 key,
                 case_id,
@@ -466,7 +469,19 @@ class CaseRegister:
                 subject,
                 seal(data_key, body.encode(), context=f"letter:{key}"),
             )
-        return status.endswith(" 1")
+        if created_at is None:
+            return None
+        return StoredLetter(
+            key=key,
+            kind=kind,
+            round=round,
+            recipient_role=recipient_role,
+            subject=subject,
+            body=body,
+            created_at=created_at,
+            delivered_at=None,
+            delivered_to=None,
+        )
 
     async def letter(self, key: str) -> StoredLetter | None:
         row = await self._pool.fetchrow(

@@ -5,13 +5,14 @@ It follows the process of docs/legal-reference.md §2.2: intake (kvittering, sta
 hjemvisning a new decision, a new klagefrist and a new round.
 
 This module only orchestrates:
-- Caseworker steps are updates, one per row of the table in `domain/steps.py`. The validator runs the
+- Caseworker steps are updates, one per row of the table in `domain/steps.py`, all served by one dynamic
+  update handler that looks the update's name up in the table. The validator runs the
   step's rule before the step enters history; the handler runs it again under the case's lock, asks the
   calendar activity for any date the step needs, and applies the step (`domain/transitions.py`).
 - Steps and timers queue effects (letters, escalations, warnings, the hand-over); the main loop performs
   them through idempotent activities (`workflows/effects.py`) and then writes the read model, so an update
   returns as soon as the step is recorded.
-- Timers are derived from the state (`workflows/timers.py`); deadlines are dates computed by activities
+- Timers are derived from the state (`domain/timers.py`); deadlines are dates computed by activities
   and recorded in history, the workflow only compares instants.
 - A new round (the citizen complains about the kommune's new decision) continues as new with the state.
 - A closed case stays open for onward escalation (Folketingets Ombudsmand, R43) and then completes.
@@ -20,16 +21,17 @@ This module only orchestrates:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.deadlines import CALENDAR_ERROR, DeadlineActivities
-    from domain import steps, transitions
+    from domain import steps, timers, transitions
     from domain.calendar_answers import IntakeQuestion
     from domain.case_record import CaseRecord
     from domain.errors import StepRefused
@@ -51,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.steps import StepSpec
     from domain.vocabulary import PHASE_DANISH, DeadlineName, Phase
     from workers import metrics
-    from workflows import effects, search_attributes as sa, timers
+    from workflows import effects, search_attributes as sa
     from workflows.effects import QUICK
 
 
@@ -99,6 +101,10 @@ TRANSITIONS: dict[str, Callable[..., None]] = {
 # formal track at intake. A formalitetsklage filed before went down the genvurdering path and replays so.
 PATCH_FORMAL_TRACK = "formal-track"
 
+# Added after v1: the citizen is told when the genvurdering deadline passes (R4). Complaints that passed
+# this point before the change replay without the letter (docs/changing-workflows.md).
+PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
+
 # Added when the fault run lost a step taken while a round ended (see `_finish_late_steps`): a run that
 # reached its end before this change continued as new at once, and replays so.
 PATCH_FINISH_STEPS_BEFORE_NEW_ROUND = "finish-steps-before-new-round"
@@ -115,8 +121,6 @@ class ComplaintWorkflow:
         self._synced_version = -1
         self._filing_acknowledged = start.carried is not None
         self._archived = False
-        for spec in steps.STEPS:
-            workflow.set_update_handler(spec.update, self._handler_for(spec), validator=self._validator_for(spec))
 
     # --- main loop -------------------------------------------------------------------------------------
 
@@ -167,7 +171,11 @@ class ComplaintWorkflow:
         return bool(self._state.pending) or self._state.version != self._synced_version
 
     def _next_timer(self) -> timers.Timer | None:
-        return timers.next_timer(self._record, archive=self._archive)
+        return timers.next_timer(self._record, self._archive, self._tell_citizen_of_late_genvurdering)
+
+    @staticmethod
+    def _tell_citizen_of_late_genvurdering() -> bool:
+        return workflow.patched(PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING)
 
     def _archive(self) -> None:
         self._archived = True
@@ -202,22 +210,22 @@ class ComplaintWorkflow:
 
     # --- caseworker steps: one handler frame for every row of domain/steps.py ---------------------------
 
-    def _handler_for(self, spec: StepSpec) -> Callable[[Step], Awaitable[StepResult]]:
-        async def handle(step: Step) -> StepResult:
-            return await self._take_step(spec, step)
+    # One dynamic handler rather than one registered per step: registering ~20 handlers made the SDK read
+    # their type hints again for every workflow it loaded. Updates keep their names from the table.
+    @workflow.update(dynamic=True)
+    async def step(self, update: str, args: Sequence[RawValue]) -> StepResult:
+        spec = steps.BY_UPDATE[update]  # the validator refused any other name
+        return await self._take_step(spec, _decode(spec, args))
 
-        # The SDK reads the payload type from the annotations: each update decodes into its own model.
-        handle.__annotations__ = {"step": spec.model, "return": StepResult}
-        return handle
-
-    def _validator_for(self, spec: StepSpec) -> Callable[[Step], None]:
-        def validate(step: Step) -> None:
-            if self._earlier_result() is not None:
-                return  # a retry of a step already taken: the handler answers with the first result
-            self._check(spec, step)
-
-        validate.__annotations__ = {"step": spec.model, "return": None}
-        return validate
+    @step.validator
+    def _validate_step(self, update: str, args: Sequence[RawValue]) -> None:
+        spec = steps.BY_UPDATE.get(update)
+        if spec is None:
+            raise StepRefused(f"There is no step '{update}'; the steps are: {', '.join(steps.BY_UPDATE)}.")
+        step = _decode(spec, args)
+        if self._earlier_result() is not None:
+            return  # a retry of a step already taken: the handler answers with the first result
+        self._check(spec, step)
 
     def _check(self, spec: StepSpec, step: Step) -> None:
         """The step's rule; a refusal is counted under the rule that refused it."""
@@ -370,3 +378,10 @@ class ComplaintWorkflow:
         if DeadlineName.SERVICEMAAL in deadlines and s.standing_confirmed:
             candidates.append((DeadlineName.SERVICEMAAL, deadlines[DeadlineName.SERVICEMAAL].ends_at))
         return min(candidates, key=lambda c: c[1]) if candidates else None
+
+
+def _decode(spec: StepSpec, args: Sequence[RawValue]) -> Step:
+    """The update's one argument as the step's own model (the models ignore fields they do not know)."""
+    if len(args) != 1:
+        raise StepRefused(f"The step '{spec.name}' takes one argument, not {len(args)}.")
+    return workflow.payload_converter().from_payload(args[0].payload, spec.model)

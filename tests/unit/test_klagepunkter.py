@@ -43,7 +43,7 @@ from domain.vocabulary import (
 )
 from tests.unit.test_step_table import a_case
 from tests.unit.test_transitions import effects
-from workflows import timers
+from domain import timers
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 SERVICEMAAL = TimedDeadline(

@@ -39,7 +39,7 @@ from domain.vocabulary import (
 from tests.unit.test_step_table import a_case
 from tests.unit.test_transitions import a_record, effects
 from tests.workflow.harness import complaint_fields
-from workflows import timers
+from domain import timers
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 MATTER = date(2025, 5, 10)

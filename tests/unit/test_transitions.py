@@ -31,7 +31,7 @@ from domain.vocabulary import (
     WarningKind,
 )
 from tests.unit.test_step_table import a_case
-from workflows import timers
+from domain import timers
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 

@@ -3,6 +3,11 @@
 A timer is derived from the case state every time the workflow waits, never stored: when a step changes
 the phase, the timers of the old phase are simply no longer there. What a timer does when it fires is in
 `domain/transitions.py`.
+
+Pure, like the rest of `domain`, so the worker imports it once per process instead of the sandbox
+building it again for every workflow it loads (docs/worker-memory.md). The one thing that depends on the
+workflow's history, whether a late genvurdering tells the citizen (a `workflow.patched` marker), comes in
+as a callable that the workflow asks when the timer fires.
 """
 
 from __future__ import annotations
@@ -11,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-
-from temporalio import workflow
 
 from domain import transitions
 from domain.case_record import CaseRecord
@@ -25,11 +28,6 @@ from domain.policy import (
 )
 from domain.vocabulary import DeadlineName, Phase, WarningKind
 
-# Added after v1: the citizen is told when the genvurdering deadline passes (R4). Complaints that passed
-# this point before the change replay without the letter (docs/changing-workflows.md).
-PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
-
-
 @dataclass(frozen=True)
 class Timer:
     at: datetime
@@ -37,12 +35,22 @@ class Timer:
     fire: Callable[[], None]
 
 
-def next_timer(record: CaseRecord, archive: Callable[[], None]) -> Timer | None:
-    timers = _timers(record, archive)
+def _always() -> bool:
+    return True
+
+
+def next_timer(
+    record: CaseRecord, archive: Callable[[], None], tell_citizen_of_late_genvurdering: Callable[[], bool] = _always
+) -> Timer | None:
+    """`tell_citizen_of_late_genvurdering`: asked when the genvurdering deadline passes; the workflow
+    answers from its history (complaints that passed it before the letter existed replay without it)."""
+    timers = _timers(record, archive, tell_citizen_of_late_genvurdering)
     return min(timers, key=lambda t: t.at) if timers else None
 
 
-def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
+def _timers(
+    record: CaseRecord, archive: Callable[[], None], tell_citizen_of_late_genvurdering: Callable[[], bool] = _always
+) -> list[Timer]:
     s = record.state
     timers: list[Timer] = []
     if s.phase == Phase.GENVURDERING:
@@ -54,7 +62,7 @@ def _timers(record: CaseRecord, archive: Callable[[], None]) -> list[Timer]:
         if not s.has_warning(late):
             # After a timely extension notice (N7, R4) the breach is judged against the date the citizen was
             # given; only cases that sent one have it, so older histories keep their timer.
-            timers.append(Timer(transitions.genvurdering_breach_at(s), late, partial(_genvurdering_overdue, record)))
+            timers.append(Timer(transitions.genvurdering_breach_at(s), late, partial(_genvurdering_overdue, record, tell_citizen_of_late_genvurdering)))
     elif s.phase == Phase.AKTINDSIGT:
         pending = transitions.pending_aktindsigt(s)
         key = record.warning_key(WarningKind.AKTINDSIGT_OVERSKREDET, len(s.aktindsigt))
@@ -103,5 +111,5 @@ def _servicemaal_timers(record: CaseRecord) -> list[Timer]:
     return timers
 
 
-def _genvurdering_overdue(record: CaseRecord) -> None:
-    transitions.genvurdering_overdue(record, tell_citizen=workflow.patched(PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING))
+def _genvurdering_overdue(record: CaseRecord, tell_citizen: Callable[[], bool]) -> None:
+    transitions.genvurdering_overdue(record, tell_citizen=tell_citizen())
