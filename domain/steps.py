@@ -2,7 +2,7 @@
 
 Each step is declared here once: its name, the Temporal update that carries it, its payload model, the rule
 that allows or refuses it, its command-line flags and who may take it. From this table come the workflow's
-update handlers and validators (workflows/complaint.py), the CLI's sub-commands (cli/main.py), the
+update handling and validation (workflows/complaint.py), the CLI's sub-commands (cli/main.py), the
 `casework` dispatch used by the CLI and the HTTP API, and the table in docs/steps.md
 (`python -m domain.steps > docs/steps.md`). How to add a step: docs/adding-a-step.md.
 """

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowUpdateFailedError
 
 from casework import operations
 from domain.errors import CaseNotFound, Refused as CaseworkError
@@ -333,3 +334,22 @@ async def test_a_matter_more_than_a_year_old_is_refused_by_the_borgerraadgiver(h
     with pytest.raises(CaseworkError, match="1 year old"):
         await harness.file_raw(raw)
     assert (await operations.list_cases(harness.register, kommune=None)).rows == []
+
+
+async def test_an_update_the_step_table_does_not_name_is_refused_before_history(harness: Harness) -> None:
+    """Every step is served by one dynamic update handler: a name outside the table must not reach it."""
+    case = await harness.file()
+    before = await _footprint(case)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.handle.execute_update("genvurdering_typo", {"result": "fastholdt", "actor": "sb", "reason": "x"})
+    assert "There is no step 'genvurdering_typo'" in str(refused.value.cause)
+    assert await _footprint(case) == before
+
+
+async def test_a_step_whose_fields_do_not_fit_its_model_is_refused_before_history(harness: Harness) -> None:
+    case = await harness.file()
+    before = await _footprint(case)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.handle.execute_update("genvurdering", {"result": "no-such-result", "actor": "sb", "reason": "x"})
+    assert "result" in str(refused.value.cause) and "no-such-result" in str(refused.value.cause)
+    assert await _footprint(case) == before
