@@ -1,7 +1,14 @@
 """Activities that write the case register: letters, escalations, warnings, the hand-over to Ankestyrelsen
-and the read model. Each is idempotent by a key the workflow chose, so a retry never doubles anything."""
+and the read model. Each is idempotent by a key the workflow chose, so a retry never doubles anything.
+
+`perform_effects` does a round of them in one activity: the effects a step or timer queued, then the read
+model as it stands once they are done. Complaints that ran before it replay with one activity per effect
+and one for the view (workflows/effects.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import structlog
 from temporalio import activity
@@ -9,7 +16,19 @@ from temporalio.exceptions import ApplicationError
 
 from activities.channel import LetterChannel
 from domain.letters import LetterFactsMissing, Recipient, render_letter
-from domain.models import CaseView, EscalationEntry, ForwardEntry, LetterEntry, Model, WarningEntry
+from domain.models import (
+    CaseView,
+    Effect,
+    EscalationEntry,
+    ForwardCase,
+    ForwardEntry,
+    LetterEntry,
+    LogEscalation,
+    Model,
+    RecordWarning,
+    SendLetter,
+    WarningEntry,
+)
 from store.register import CaseRegister, PartyErased
 from workers import metrics
 
@@ -39,6 +58,15 @@ class ForwardInput(Model):
 class LetterInput(Model):
     case_id: str
     letter: LetterEntry
+
+
+class EffectsInput(Model):
+    """The effects queued since the last round, in order, and the view to store once they are done (None
+    when the view has not changed)."""
+
+    case_id: str
+    effects: list[Effect]
+    view: CaseView | None = None
 
 
 class CaseRegisterActivities:
@@ -125,11 +153,43 @@ class CaseRegisterActivities:
     async def save_case_view(self, view: CaseView) -> bool:
         return await self._register.save_case_view(view)
 
+    @activity.defn
+    async def perform_effects(self, batch: EffectsInput) -> int:
+        """Each effect in order, then the view: a retry after a failure part-way redoes the round, and
+        every effect's key makes the ones already done change nothing. The view is stored last, so the
+        read model never shows an effect as done before it is."""
+        for effect in batch.effects:
+            method, make_input = PERFORMED_BY[type(effect)]
+            await method(self, make_input(batch.case_id, effect))
+        if batch.view is not None:
+            await self._register.save_case_view(batch.view)
+        return len(batch.effects)
+
     def all(self) -> list:
         return [
+            self.perform_effects,
             self.send_letter,
             self.log_escalation,
             self.record_warning,
             self.forward_to_ankestyrelsen,
             self.save_case_view,
         ]
+
+
+# The activity that performs each kind of effect, and its input. `perform_effects` runs them in-process;
+# complaints from before it replay with one activity each (workflows/effects.py).
+PERFORMED_BY: dict[type, tuple[Callable[..., Any], Callable[[str, Any], Model]]] = {
+    SendLetter: (CaseRegisterActivities.send_letter, lambda case_id, e: LetterInput(case_id=case_id, letter=e.letter)),
+    LogEscalation: (
+        CaseRegisterActivities.log_escalation,
+        lambda case_id, e: EscalationInput(case_id=case_id, escalation=e.escalation),
+    ),
+    RecordWarning: (
+        CaseRegisterActivities.record_warning,
+        lambda case_id, e: WarningInput(case_id=case_id, warning=e.warning),
+    ),
+    ForwardCase: (
+        CaseRegisterActivities.forward_to_ankestyrelsen,
+        lambda case_id, e: ForwardInput(case_id=case_id, forward=e.forward),
+    ),
+}

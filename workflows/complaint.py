@@ -10,8 +10,8 @@ This module only orchestrates:
   step's rule before the step enters history; the handler runs it again under the case's lock, asks the
   calendar activity for any date the step needs, and applies the step (`domain/transitions.py`).
 - Steps and timers queue effects (letters, escalations, warnings, the hand-over); the main loop performs
-  them through idempotent activities (`workflows/effects.py`) and then writes the read model, so an update
-  returns as soon as the step is recorded.
+  them and then writes the read model, one idempotent activity per round (`workflows/effects.py`), so an
+  update returns as soon as the step is recorded.
 - Timers are derived from the state (`domain/timers.py`); deadlines are dates computed by activities
   and recorded in history, the workflow only compares instants.
 - A new round (the citizen complains about the kommune's new decision) continues as new with the state.
@@ -105,6 +105,10 @@ PATCH_FORMAL_TRACK = "formal-track"
 # this point before the change replay without the letter (docs/changing-workflows.md).
 PATCH_CITIZEN_TOLD_OF_LATE_GENVURDERING = "citizen-told-of-late-genvurdering"
 
+# Added when a round of effects and the read model went to one activity (workflows/effects.py): a
+# complaint whose history has an activity per effect and one for the view replays so.
+PATCH_EFFECTS_IN_ONE_ACTIVITY = "effects-in-one-activity"
+
 # Added when the fault run lost a step taken while a round ended (see `_finish_late_steps`): a run that
 # reached its end before this change continued as new at once, and replays so.
 PATCH_FINISH_STEPS_BEFORE_NEW_ROUND = "finish-steps-before-new-round"
@@ -188,25 +192,51 @@ class ComplaintWorkflow:
                 current.fire()
 
     async def _perform_pending(self) -> None:
+        """The queued effects, then the read model and the search attributes, until nothing is left."""
+        if not self._has_news():
+            return
+        if not workflow.patched(PATCH_EFFECTS_IN_ONE_ACTIVITY):
+            await self._perform_one_by_one()
+            return
+        state = self._state
+        while self._has_news():
+            # A step taken while the activity runs queues more: they are the next round's.
+            performed = list(state.pending)
+            view = self.view().model_copy(update={"pending_effects": 0}) if self._view_changed() else None
+            await effects.perform_together(state.case_id, performed, view)
+            del state.pending[: len(performed)]
+            if view is not None:
+                self._published(view)
+
+    async def _perform_one_by_one(self) -> None:
+        """As complaints did before PATCH_EFFECTS_IN_ONE_ACTIVITY: an activity per effect, one for the view."""
         state = self._state
         while state.pending:
             await effects.perform(state.case_id, state.pending[0])
             state.pending.pop(0)
-        if state.version != self._synced_version:
+        if self._view_changed():
             view = self.view()
             await effects.save_view(view)
-            self._synced_version = view.version
-            workflow.upsert_search_attributes(
-                [
-                    sa.KOMMUNE.value_set(state.filing.kommune),
-                    sa.PHASE.value_set(state.phase.value),
-                    sa.OVERDUE.value_set(state.overdue),
-                    sa.ROUND.value_set(state.round),
-                    sa.NEXT_DEADLINE.value_set(view.next_deadline_at)
-                    if view.next_deadline_at
-                    else sa.NEXT_DEADLINE.value_unset(),
-                ]
-            )
+            self._published(view)
+
+    def _view_changed(self) -> bool:
+        return self._state.version != self._synced_version
+
+    def _published(self, view: CaseView) -> None:
+        """The read model holds `view`: the search attributes follow (the phase as it is now, as before)."""
+        state = self._state
+        self._synced_version = view.version
+        workflow.upsert_search_attributes(
+            [
+                sa.KOMMUNE.value_set(state.filing.kommune),
+                sa.PHASE.value_set(state.phase.value),
+                sa.OVERDUE.value_set(state.overdue),
+                sa.ROUND.value_set(state.round),
+                sa.NEXT_DEADLINE.value_set(view.next_deadline_at)
+                if view.next_deadline_at
+                else sa.NEXT_DEADLINE.value_unset(),
+            ]
+        )
 
     # --- caseworker steps: one handler frame for every row of domain/steps.py ---------------------------
 

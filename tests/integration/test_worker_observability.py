@@ -230,7 +230,7 @@ async def test_klagesag_worker_versioned_serves_health_metrics_and_json_logs(
     started = next(line for line in lines if line["event"] == "worker started")
     assert (started["deployment"], started["build_id"]) == ("klagesag", "0.2.0")
     delivered = next(line for line in lines if line["event"] == "letter delivered")
-    expected = {"case_id": receipt.case_id, "workflow_id": receipt.case_id, "activity": "send_letter"}
+    expected = {"case_id": receipt.case_id, "workflow_id": receipt.case_id, "activity": "perform_effects"}
     assert expected.items() <= delivered.items()
     for secret in (CPR, CPR.replace("-", ""), NAME, "Særligtnavn"):
         assert secret not in text

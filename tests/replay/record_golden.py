@@ -13,7 +13,8 @@ complaint raised at Ankestyrelsen, a second round, genoptagelse after closing), 
 the paths of issue 8: a complaint first sent to Ankestyrelsen whose representative changes, with new
 information, partshøring and hastebehandling at Ankestyrelsen, a hjemvisning round and an ændring to the
 detriment; a børne- og ungeudvalg decision about two decisions, forwarded at intake; and a "klage følger"
-waiting for its substance. Each runs on the
+waiting for its substance. v5 records the v1 and the v4 paths lifecycles again once a round of effects
+and the read model became one activity. Each runs on the
 time-skipping server with a real PostgreSQL; each run of a workflow is written as
 `histories/<version>[-<lifecycle>]-run<N>.json`.
 """
@@ -180,8 +181,10 @@ LIFECYCLES: dict[str, list[tuple[str, Lifecycle]]] = {
     "v2": [("", _full_lifecycle)],
     "v3": [("mixed", _mixed_lifecycle), ("formal", _formal_lifecycle)],
     "v4": [("paths", _paths_lifecycle), ("udvalg", _udvalg_lifecycle), ("placeholder", _placeholder_lifecycle)],
+    # A round of effects and the read model in one activity (PATCH_EFFECTS_IN_ONE_ACTIVITY).
+    "v5": [("", _full_lifecycle), ("paths", _paths_lifecycle)],
 }
-LATEST = "v4"
+LATEST = "v5"
 
 
 async def _runs(harness: Harness, case_id: str) -> list[WorkflowHistory]:

@@ -13,7 +13,12 @@ from temporalio.worker import Replayer
 
 from tests.conftest import DATA_CONVERTER
 from workers.worker import workflow_runner
-from workflows.complaint import PATCH_FINISH_STEPS_BEFORE_NEW_ROUND, PATCH_FORMAL_TRACK, ComplaintWorkflow
+from workflows.complaint import (
+    PATCH_EFFECTS_IN_ONE_ACTIVITY,
+    PATCH_FINISH_STEPS_BEFORE_NEW_ROUND,
+    PATCH_FORMAL_TRACK,
+    ComplaintWorkflow,
+)
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -71,3 +76,21 @@ def test_the_paths_of_issue_8_are_in_a_golden_history() -> None:
                    "substance_received", "ankestyrelsen_outcome"):
         assert any(f'"name": "{update}"' in text for text in texts), update
     assert PATCH_FINISH_STEPS_BEFORE_NEW_ROUND in _patches(v4)
+
+
+def test_a_round_of_effects_in_one_activity_is_in_a_golden_history() -> None:
+    """v5 runs perform a round of effects and the view in one activity, behind its patch; older runs have
+    an activity per effect and replay down that path (the replays above)."""
+    v5 = [path for path in HISTORIES if path.stem.startswith("v5-")]
+    assert v5, "record them with: python -m tests.replay.record_golden v5"
+    assert PATCH_EFFECTS_IN_ONE_ACTIVITY in _patches(v5)
+    activities = {
+        event["activityTaskScheduledEventAttributes"]["activityType"]["name"]
+        for path in v5
+        for event in json.loads(path.read_text(encoding="utf-8"))["events"]
+        if event["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"
+    }
+    assert "perform_effects" in activities
+    assert not activities & {"send_letter", "save_case_view", "log_escalation", "record_warning", "forward_to_ankestyrelsen"}
+    older = [path for path in HISTORIES if not path.stem.startswith("v5-")]
+    assert PATCH_EFFECTS_IN_ONE_ACTIVITY not in _patches(older)
