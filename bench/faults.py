@@ -52,7 +52,7 @@ from domain.errors import Refused
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
 from domain.models import CaseView
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from workers.client import connect
 from workers.settings import Settings
@@ -471,8 +471,7 @@ class Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(self._pg, "start")
-        await self.pg.create_database("klagesag")
-        await apply_migrations(self.database_url)
+        await migrated_database(self.pg, "klagesag")
         await self.temporal.start()
         for i in range(self.n_workers):
             self.start_worker(i)

@@ -51,7 +51,7 @@ from domain.deadlines import frist_report
 from domain.models import CaseView, HistoryEntry, TimedDeadline
 from domain.vocabulary import PHASE_DANISH, ComplaintChannel, ComplaintKind, DeadlineName, Phase
 from store.accounts import AccountStore, Unit
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.paging import ListOrder, parse
 from store.register import CaseRegister
 
@@ -449,9 +449,7 @@ async def run(args: argparse.Namespace) -> int:
     postgres = LocalPostgres(root / "postgres", free_port())
     await asyncio.to_thread(postgres.start)
     try:
-        await postgres.create_database("bench")
-        dsn = postgres.dsn("bench")
-        await apply_migrations(dsn)
+        dsn = await migrated_database(postgres, "bench")
         now = datetime.now(timezone.utc).replace(microsecond=0)
         shape = Shape(args.cases, args.open)
         started = time.perf_counter()

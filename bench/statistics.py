@@ -36,7 +36,7 @@ from casework.statistics import statistics_report
 from deploy.postgres import LocalPostgres
 from domain.stats import Period, Targets
 from store import statistics as queries
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 
 UNITS = ["ydelse", "handicap", "boern-unge", "pension", "beskaeftigelse", "hjemmepleje", "hjaelpemidler", "bolig"]
@@ -223,9 +223,7 @@ async def run(args: argparse.Namespace) -> int:
     pg = LocalPostgres(root / "postgres", free_port())
     await asyncio.to_thread(pg.start)
     try:
-        await pg.create_database("klagesag")
-        dsn = pg.dsn("klagesag")
-        await apply_migrations(dsn)
+        dsn = await migrated_database(pg, "klagesag")
         if args.reuse:
             timings = await sizes(dsn)
             log(f"reusing the {timings['facts_rows']:,} complaints already loaded in {root}")

@@ -40,7 +40,7 @@ from bench.faults import quiet_libraries
 from casework import operations
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from workers.client import connect
 from workers.settings import Settings
@@ -218,8 +218,7 @@ async def run(args: argparse.Namespace) -> int:
     try:
         (root / "data").mkdir()
         await asyncio.to_thread(stack.pg.start)
-        await stack.pg.create_database("klagesag")
-        await apply_migrations(stack.database_url)
+        await migrated_database(stack.pg, "klagesag")
         await stack.temporal.start()
         print(f"machine: {os.cpu_count()} cores; cases: {args.cases}; caches: {caches}; checkouts: "
               + ", ".join(f"{label}={path} ({runner})" for label, path, runner in trees))  # fmt: skip

@@ -48,7 +48,7 @@ from domain.errors import KlagesagError, Refused, Unavailable
 from domain.stats import Targets
 from simulation.parameters import Parameters
 from simulation.scenario import Arrival, Scenario, next_working_day, on_a_working_day
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from workers.payload_keys import development_keys
 from workers.bytecode import compile_workflow_modules
@@ -266,9 +266,7 @@ async def simulation_servers(workdir: Path, *, cached_workflows: int, workers: i
     postgres = LocalPostgres(workdir / "pg", _free_port())
     await asyncio.to_thread(postgres.start)
     try:
-        await postgres.create_database("simulation")
-        url = postgres.dsn("simulation")
-        await apply_migrations(url)
+        url = await migrated_database(postgres, "simulation")
         async with time_skipping_server() as client:
             await client.operator_service.add_search_attributes(
                 AddSearchAttributesRequest(

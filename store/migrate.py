@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from deploy.postgres import LocalPostgres
 
 _LOCK_ID = 0x6B6C6167  # any constant: serialises concurrent migrators (two workers starting at once)
 
@@ -37,3 +41,11 @@ async def apply_migrations(dsn: str) -> list[str]:
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_ID)
         await conn.close()
+
+
+async def migrated_database(postgres: LocalPostgres, name: str) -> str:
+    """The database `name` on a local PostgreSQL, created unless it exists and brought up to date; its DSN."""
+    await postgres.create_database(name)
+    dsn = postgres.dsn(name)
+    await apply_migrations(dsn)
+    return dsn

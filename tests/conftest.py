@@ -16,7 +16,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
 from deploy.postgres import LocalPostgres
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from workers.codec import data_converter
 from workers.payload_keys import development_keys, parse_keys
@@ -49,10 +49,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres
 async def database_url(postgres: LocalPostgres) -> str:
     """A new, migrated database for each test: no test sees another's rows."""
     name = f"test_{next(_database_numbers)}"
-    await postgres.create_database(name)
-    url = postgres.dsn(name)
-    await apply_migrations(url)
-    return url
+    return await migrated_database(postgres, name)
 
 
 @pytest.fixture

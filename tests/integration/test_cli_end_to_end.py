@@ -18,7 +18,7 @@ import pytest
 
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from tests.conftest import free_port
 from workflows.search_attributes import FOR_DEV_SERVER
 
@@ -41,9 +41,7 @@ class Cli:
 
 @pytest.fixture
 async def stack(postgres: LocalPostgres, tmp_path: Path) -> AsyncIterator[tuple[Cli, str, Path]]:
-    await postgres.create_database("e2e")
-    database_url = postgres.dsn("e2e")
-    await apply_migrations(database_url)
+    database_url = await migrated_database(postgres, "e2e")
     temporal = LocalTemporal(tmp_path / "temporal", free_port(), free_port(), search_attributes=FOR_DEV_SERVER, headless=True)
     await temporal.start()
     env = {

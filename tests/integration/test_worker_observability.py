@@ -32,7 +32,7 @@ from casework import operations
 from deploy.postgres import LocalPostgres
 from deploy.temporal import LocalTemporal
 from domain.errors import SettingsError
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from tests.conftest import DATA_CONVERTER, VENV_BIN, free_port
 from tests.workflow.harness import COPENHAGEN, complaint_fields
@@ -126,8 +126,7 @@ async def test_a_health_port_in_use_stops_the_worker_with_one_line_naming_the_se
 @pytest.fixture
 async def dev_stack(postgres: LocalPostgres, tmp_path: Path) -> AsyncIterator[tuple[LocalTemporal, str]]:
     name = f"observe_{uuid.uuid4().hex[:8]}"
-    await postgres.create_database(name)
-    await apply_migrations(postgres.dsn(name))
+    await migrated_database(postgres, name)
     temporal = LocalTemporal(
         tmp_path / "temporal", free_port(), free_port(), search_attributes=FOR_DEV_SERVER, headless=True
     )

@@ -31,7 +31,7 @@ from pathlib import Path
 from temporalio.client import WorkflowHistory
 
 from deploy.postgres import LocalPostgres
-from store.migrate import apply_migrations
+from store.migrate import migrated_database
 from store.register import CaseRegister
 from tests.conftest import _time_skipping_server, free_port
 from tests.workflow.harness import Case, Harness
@@ -206,9 +206,7 @@ async def record(version: str) -> list[Path]:
         postgres = LocalPostgres(Path(tmp) / "pg", free_port())
         postgres.start()
         try:
-            await postgres.create_database("golden")
-            url = postgres.dsn("golden")
-            await apply_migrations(url)
+            url = await migrated_database(postgres, "golden")
             register = await CaseRegister.connect(url)
             try:
                 async with _time_skipping_server() as env:
