@@ -113,7 +113,8 @@ class CaseRegisterActivities:
             subject=rendered.subject,
             body=rendered.body,
         )
-        stored = stored or await self._register.letter(letter.key)
+        if stored is None:
+            stored = await self._register.letter(letter.key)
         if stored is None:  # stored under this key before: only a concurrent manual delete gets here
             raise ApplicationError(f"letter {letter.key} vanished after it was stored", non_retryable=False)
         if stored.delivered_at is not None:

@@ -28,6 +28,7 @@ from domain.policy import (
 )
 from domain.vocabulary import DeadlineName, Phase, WarningKind
 
+
 @dataclass(frozen=True)
 class Timer:
     at: datetime
